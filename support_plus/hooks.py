@@ -1,0 +1,131 @@
+app_name = "support_plus"
+app_title = "Support Plus"
+app_publisher = "support_plus developers"
+app_description = "Helpdesk and field service on ERPNext's Support and Maintenance modules"
+app_email = "support-plus@example.com"
+app_license = "mit"
+
+# "org/app": Frappe resolves a bare "erpnext" by asking api.github.com, which fails offline.
+required_apps = ["frappe/erpnext"]
+
+export_python_type_annotations = True
+
+# Installation
+# ------------
+
+after_install = "support_plus.install.after_install"
+after_migrate = "support_plus.install.after_migrate"
+before_uninstall = "support_plus.install.before_uninstall"
+
+# Desk scripts on ERPNext doctypes
+# --------------------------------
+
+doctype_js = {
+	"Issue": "public/js/issue.js",
+	"Project": "public/js/project.js",
+}
+doctype_list_js = {"Issue": "public/js/issue_list.js"}
+
+# Permissions
+# -----------
+
+permission_query_conditions = {
+	"Issue": "support_plus.permissions.issue.query_conditions",
+}
+
+has_permission = {
+	"Issue": "support_plus.permissions.issue.has_permission",
+}
+
+has_website_permission = {
+	"Issue": "support_plus.portal.access.has_website_permission",
+}
+
+# Customer portal
+# ---------------
+
+# Website templates compiled once per worker, not once per request (support_plus/portal/template_cache.py).
+before_request = ["support_plus.portal.template_cache.attach"]
+
+website_route_rules = [
+	{"from_route": "/support/tickets/<ticket>", "to_route": "support/tickets/ticket"},
+	{"from_route": "/support/kb/<path:article>", "to_route": "support/kb/article"},
+]
+# ERPNext's /issues lists every ticket of the customer to any of its contacts: the portal is /support.
+website_redirects = [
+	{"source": "/issues", "target": "/support/tickets"},
+	{"source": r"/issues/(.*)", "target": r"/support/tickets/\1"},
+	# Knowledge base articles are served (audience checked, never cached) by the portal.
+	{"source": r"/kb/(.+)", "target": r"/support/kb/\1"},
+]
+standard_portal_menu_items = [
+	{"title": "Support", "route": "/support", "reference_doctype": "Issue"},
+]
+
+# ERPNext whitelists these without any permission check.
+override_whitelisted_methods = {
+	"erpnext.support.doctype.issue.issue.set_status": "support_plus.api.tickets.set_status",
+	"erpnext.support.doctype.issue.issue.set_multiple_status": "support_plus.api.tickets.set_multiple_status",
+	"frappe.website.doctype.help_article.help_article.add_feedback": "support_plus.api.kb.add_feedback",
+	# ERPNext's takes the user from the request and checks no permission.
+	"erpnext.support.doctype.service_level_agreement.service_level_agreement.reset_service_level_agreement": (
+		"support_plus.api.sla.reset_service_level_agreement"
+	),
+}
+
+# Document events on ERPNext doctypes
+# -----------------------------------
+
+doc_events = {
+	"Issue": {
+		"before_naming": "support_plus.tickets.numbering.set_ticket_series",
+		# Issue hooks run before ERPNext's "*" ones: its SLA code comes after validate_status and
+		# remember_requested_sla, and support_plus's SLA engine has the last word in before_save.
+		"validate": [
+			"support_plus.tickets.lifecycle.validate_status",
+			"support_plus.sla.engine.remember_requested_sla",
+		],
+		"before_save": "support_plus.sla.engine.apply_sla",
+		"on_update": [
+			"support_plus.tickets.follow_ups.on_issue_update",
+			"support_plus.tickets.notifications.on_status_change",
+		],
+		"before_rename": "support_plus.tickets.numbering.prevent_rename",
+	},
+	"Communication": {
+		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
+		"on_update": "support_plus.tickets.reopen.keep_status_after_message",
+	},
+	"Service Level Agreement": {
+		"validate": "support_plus.sla.selection.validate_no_tie",
+		"on_update": "support_plus.sla.config.clear_config_cache",
+		"on_trash": "support_plus.sla.config.clear_config_cache",
+	},
+	"Holiday List": {
+		"on_update": "support_plus.sla.config.clear_config_cache",
+	},
+	"Help Article": {
+		"on_update": "support_plus.kb.articles.clear_article_cache",
+	},
+	"Maintenance Schedule": {
+		"before_validate": "support_plus.maintenance.schedule.fill_visit_count",
+	},
+}
+
+# Scheduled jobs
+# --------------
+
+scheduler_events = {
+	"cron": {
+		"*/5 * * * *": ["support_plus.sla.sweep.scheduled_sweep"],
+	},
+	"daily": [
+		"support_plus.tickets.follow_ups.daily_refresh_overdue",
+		"support_plus.tickets.auto_close.daily_auto_close",
+	],
+}
+
+# Testing
+# -------
+
+before_tests = "support_plus.tests.utils.before_tests"

@@ -1,0 +1,44 @@
+"""Install, migrate and uninstall hooks: everything support_plus adds to a site is (re)applied here."""
+
+from support_plus.kb.articles import ensure_fulltext_index
+from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
+from support_plus.setup.customizations import apply_customizations, remove_customizations
+from support_plus.setup.email_templates import ensure_email_templates
+from support_plus.setup.masters import ensure_issue_priorities
+from support_plus.setup.permissions import apply_issue_permissions, remove_issue_permissions
+from support_plus.setup.roles import ensure_roles
+from support_plus.setup.settings import ensure_settings
+from support_plus.sla.engine import ensure_indexes as ensure_sla_indexes
+from support_plus.tickets.auto_close import restart_erpnext_auto_close, stop_erpnext_auto_close
+from support_plus.tickets.lifecycle import backfill_status_changed_on
+from support_plus.tickets.numbering import remove_ticket_series
+
+
+def after_install():
+	apply_all()
+	ensure_issue_priorities()
+
+
+def after_migrate():
+	# Idempotent: a changed definition reaches existing sites on their next migrate.
+	apply_all()
+
+
+def apply_all():
+	ensure_roles()
+	apply_customizations()
+	apply_issue_permissions()
+	ensure_settings()
+	stop_erpnext_auto_close()
+	ensure_sla_indexes()
+	ensure_fulltext_index()
+	ensure_portal_indexes()
+	ensure_email_templates()
+	backfill_status_changed_on()
+
+
+def before_uninstall():
+	restart_erpnext_auto_close()
+	remove_customizations()
+	remove_issue_permissions()
+	remove_ticket_series()

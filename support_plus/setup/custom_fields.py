@@ -1,0 +1,261 @@
+"""Custom fields support_plus adds to ERPNext doctypes, created by install code (create_custom_fields)."""
+
+from frappe import _
+
+
+def get_custom_fields() -> dict[str, list[dict]]:
+	from zoneinfo import available_timezones
+
+	channels = "\n".join(("Email", "Web Portal", "Phone", "Chat", "WhatsApp", "Walk-in", "Manual"))
+	return {
+		"Issue": [
+			{
+				"fieldname": "channel",
+				"fieldtype": "Select",
+				"label": _("Channel"),
+				"options": channels,
+				"default": "Manual",
+				"insert_after": "issue_type",
+				"in_standard_filter": 1,
+			},
+			{
+				"fieldname": "contact_phone",
+				"fieldtype": "Data",
+				"label": _("Contact Phone"),
+				"options": "Phone",
+				"insert_after": "raised_by",
+			},
+			{
+				"fieldname": "sp_product_section",
+				"fieldtype": "Section Break",
+				"label": _("Product and Site"),
+				"insert_after": "description",
+				"collapsible": 1,
+			},
+			{
+				"fieldname": "item_code",
+				"fieldtype": "Link",
+				"label": _("Item"),
+				"options": "Item",
+				"insert_after": "sp_product_section",
+			},
+			{
+				"fieldname": "serial_no",
+				"fieldtype": "Link",
+				"label": _("Serial No"),
+				"options": "Serial No",
+				"insert_after": "item_code",
+			},
+			{"fieldname": "sp_product_column", "fieldtype": "Column Break", "insert_after": "serial_no"},
+			{
+				"fieldname": "site_address",
+				"fieldtype": "Link",
+				"label": _("Site Address"),
+				"options": "Address",
+				"insert_after": "sp_product_column",
+			},
+			{
+				"fieldname": "sp_lifecycle_section",
+				"fieldtype": "Section Break",
+				"label": _("Lifecycle"),
+				"insert_after": "site_address",
+				"collapsible": 1,
+			},
+			{
+				"fieldname": "cancel_reason",
+				"fieldtype": "Small Text",
+				"label": _("Cancel Reason"),
+				"insert_after": "sp_lifecycle_section",
+				"depends_on": "eval:doc.status=='Cancelled'",
+				"mandatory_depends_on": "eval:doc.status=='Cancelled'",
+			},
+			{
+				"fieldname": "status_changed_on",
+				"fieldtype": "Datetime",
+				"label": _("Status Changed On"),
+				"insert_after": "cancel_reason",
+				"read_only": 1,
+			},
+			{
+				"fieldname": "resolved_on",
+				"fieldtype": "Datetime",
+				"label": _("Resolved On"),
+				"insert_after": "status_changed_on",
+				"read_only": 1,
+			},
+			{
+				"fieldname": "closed_on",
+				"fieldtype": "Datetime",
+				"label": _("Closed On"),
+				"insert_after": "resolved_on",
+				"read_only": 1,
+			},
+			{
+				"fieldname": "closed_by",
+				"fieldtype": "Link",
+				"label": _("Closed By"),
+				"options": "User",
+				"insert_after": "closed_on",
+				"read_only": 1,
+			},
+			{"fieldname": "sp_lifecycle_column", "fieldtype": "Column Break", "insert_after": "closed_by"},
+			{
+				"fieldname": "reopen_count",
+				"fieldtype": "Int",
+				"label": _("Times Reopened"),
+				"insert_after": "sp_lifecycle_column",
+				"read_only": 1,
+				"default": "0",
+			},
+			{
+				"fieldname": "previous_issue",
+				"fieldtype": "Link",
+				"label": _("Follows Closed Ticket"),
+				"options": "Issue",
+				"insert_after": "reopen_count",
+				"read_only": 1,
+				"description": _("A message on a closed ticket opens this new ticket."),
+			},
+			{
+				"fieldname": "sp_follow_up_section",
+				"fieldtype": "Section Break",
+				"label": _("Follow-ups"),
+				"insert_after": "previous_issue",
+			},
+			{
+				"fieldname": "last_follow_up_on",
+				"fieldtype": "Datetime",
+				"label": _("Last Follow-up On"),
+				"insert_after": "sp_follow_up_section",
+				"read_only": 1,
+			},
+			{
+				"fieldname": "next_follow_up_date",
+				"fieldtype": "Date",
+				"label": _("Next Follow-up Date"),
+				"insert_after": "last_follow_up_on",
+				"read_only": 1,
+				"search_index": 1,
+			},
+			{
+				"fieldname": "sp_follow_up_column",
+				"fieldtype": "Column Break",
+				"insert_after": "next_follow_up_date",
+			},
+			{
+				"fieldname": "is_overdue",
+				"fieldtype": "Check",
+				"label": _("Follow-up Overdue"),
+				"insert_after": "sp_follow_up_column",
+				"read_only": 1,
+				"search_index": 1,
+				"in_standard_filter": 1,
+				"in_list_view": 1,
+				"default": "0",
+			},
+			{
+				"fieldname": "sp_feedback_section",
+				"fieldtype": "Section Break",
+				"label": _("Customer Feedback"),
+				"insert_after": "is_overdue",
+				"collapsible": 1,
+			},
+			{
+				"fieldname": "customer_rating",
+				"fieldtype": "Int",
+				"label": _("Customer Rating (1-5)"),
+				"insert_after": "sp_feedback_section",
+				"read_only": 1,
+			},
+			{
+				"fieldname": "customer_feedback",
+				"fieldtype": "Small Text",
+				"label": _("Customer Feedback"),
+				"insert_after": "customer_rating",
+				"read_only": 1,
+			},
+			# SLA engine (support_plus.sla.engine); sla_health is what people look at.
+			{
+				"fieldname": "sla_health",
+				"fieldtype": "Select",
+				"label": _("SLA Health"),
+				"options": "\nOn Track\nAt Risk\nBreached",
+				"insert_after": "agreement_status",
+				"read_only": 1,
+				"in_list_view": 1,
+				"in_standard_filter": 1,
+				"search_index": 1,
+			},
+			{
+				"fieldname": "sla_clock_origin",
+				"fieldtype": "Float",
+				"label": _("SLA Clock Origin"),
+				"insert_after": "service_level_agreement_creation",
+				"read_only": 1,
+				"hidden": 1,
+				"precision": "3",
+				"description": _(
+					"Business seconds of the SLA calendar at which the clock started, plus pauses."
+				),
+			},
+			{
+				"fieldname": "sla_response_seconds",
+				"fieldtype": "Int",
+				"label": _("SLA Response Seconds"),
+				"insert_after": "sla_clock_origin",
+				"read_only": 1,
+				"hidden": 1,
+			},
+			{
+				"fieldname": "sla_resolution_seconds",
+				"fieldtype": "Int",
+				"label": _("SLA Resolution Seconds"),
+				"insert_after": "sla_response_seconds",
+				"read_only": 1,
+				"hidden": 1,
+			},
+			{
+				"fieldname": "sla_pauses",
+				"fieldtype": "Small Text",
+				"label": _("SLA Pauses"),
+				"insert_after": "sla_resolution_seconds",
+				"read_only": 1,
+				"hidden": 1,
+			},
+			{
+				"fieldname": "sla_round",
+				"fieldtype": "Int",
+				"label": _("SLA Resets"),
+				"insert_after": "sla_pauses",
+				"read_only": 1,
+				"hidden": 1,
+				"default": "0",
+			},
+		],
+		"Help Article": [
+			{
+				"fieldname": "portal_audience",
+				"fieldtype": "Select",
+				"label": _("Audience"),
+				"options": "Everyone\nLogged-in Customers",
+				"default": "Everyone",
+				"insert_after": "published",
+				"in_list_view": 1,
+				"description": _(
+					"Logged-in Customers: only customers signed in to the portal can find and read it."
+				),
+			},
+		],
+		"Service Level Agreement": [
+			{
+				"fieldname": "timezone",
+				"fieldtype": "Autocomplete",
+				"label": _("Timezone"),
+				"options": "\n".join(sorted(available_timezones())),
+				"insert_after": "holiday_list",
+				"description": _(
+					"Working hours and holidays are read in this timezone; empty: the system timezone."
+				),
+			},
+		],
+	}

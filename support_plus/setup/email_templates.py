@@ -1,0 +1,50 @@
+"""The editable emails support_plus sends (Frappe Email Templates), created once and never overwritten:
+a site's edits are kept across migrations."""
+
+import frappe
+
+AUTO_CLOSED = "Support Plus: Ticket Closed Automatically"
+RESOLVED = "Support Plus: Ticket Resolved"
+ESCALATION = "Support Plus: SLA Escalation"
+
+TEMPLATES = {
+	AUTO_CLOSED: (
+		"Your ticket {{ doc.name }} has been closed (#{{ doc.name }})",
+		"<p>Hello,</p><p>Your ticket <b>{{ doc.name }}</b> ({{ doc.subject }}) has been closed because we did not "
+		"hear back from you. If the problem is still there, just reply to this email and we will open a new "
+		"ticket for you.</p>",
+	),
+	RESOLVED: (
+		"Resolved: {{ doc.subject }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>We have resolved your ticket <b>{{ doc.name }}</b> ({{ doc.subject }}).</p>"
+		"{% if doc.resolution_details %}<p>{{ doc.resolution_details }}</p>{% endif %}"
+		'<p>Not solved? Tell us on <a href="{{ portal_link }}">your ticket page</a> or reply to this email.</p>'
+		"<p>How did we do? "
+		'{% for n, link in rating_links.items() %}<a href="{{ link }}">{{ "★" * n }}</a> {% endfor %}</p>',
+	),
+	ESCALATION: (
+		"Escalated: {{ doc.name }} {{ doc.subject }}",
+		"<p>Ticket <b>{{ doc.name }}</b> ({{ doc.subject }}) for {{ doc.customer or doc.raised_by }} needs "
+		"attention.</p>"
+		"{% if rule %}<p>Rule {{ rule.name }}: {{ rule.threshold_percent }}% of the {{ rule.clock|lower }} time "
+		"has passed.</p>{% endif %}"
+		"{% if reason %}<p>Reason: {{ reason }}</p>{% endif %}"
+		"<p>Status {{ doc.status }}, priority {{ doc.priority }}, SLA health {{ doc.sla_health or '-' }}; respond "
+		"by {{ doc.response_by or '-' }}, resolve by {{ doc.resolution_by or '-' }}.</p>",
+	),
+}
+
+
+def ensure_email_templates() -> None:
+	"""Install/migrate."""
+	for name, (subject, html) in TEMPLATES.items():
+		if not frappe.db.exists("Email Template", name):
+			frappe.get_doc(
+				{
+					"doctype": "Email Template",
+					"name": name,
+					"subject": subject,
+					"use_html": 1,
+					"response_html": html,
+				}
+			).insert(ignore_permissions=True)

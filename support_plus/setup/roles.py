@@ -1,0 +1,23 @@
+"""The desk roles of support_plus (seed 003's matrix: operations, admin, management)."""
+
+import frappe
+
+SUPPORT_AGENT = "Support Agent"  # operations: every ticket, no delete
+SUPPORT_MANAGER = "Support Manager"  # admin: everything, reopen closed tickets, delete
+SUPPORT_VIEWER = "Support Viewer"  # management: read-only
+ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER)
+
+# Roles that may act on closed tickets (reopen them, follow them up).
+MANAGER_ROLES = frozenset((SUPPORT_MANAGER, "System Manager"))
+
+
+def ensure_roles():
+	for role in ROLES:
+		if not frappe.db.exists("Role", role):
+			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
+				ignore_permissions=True
+			)
+
+
+def is_manager(user: str | None = None) -> bool:
+	return bool(MANAGER_ROLES.intersection(frappe.get_roles(user)))

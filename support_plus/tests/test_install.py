@@ -1,0 +1,81 @@
+"""The app installs into a site, and uninstalling it leaves ERPNext working."""
+
+import frappe
+from frappe.installer import install_app, remove_app
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import cstr
+
+from support_plus.setup.customizations import PROPERTY_SETTERS
+from support_plus.setup.masters import ISSUE_PRIORITIES
+from support_plus.tests.utils import forget_doc_hooks
+
+
+def field_default(doctype: str, fieldname: str):
+	return frappe.get_meta(doctype).get_field(fieldname).default
+
+
+def forget_cached_hooks():
+	"""What a new request sees after an install or uninstall: no cached hooks of the old app set."""
+	frappe.clear_cache()
+	forget_doc_hooks()
+
+
+def customized_value(doctype: str, fieldname: str | None, prop: str) -> str:
+	meta = frappe.get_meta(doctype)
+	return cstr((meta.get_field(fieldname) if fieldname else meta).get(prop))
+
+
+class TestInstall(FrappeTestCase):
+	def test_app_is_installed_with_its_hooks(self):
+		self.assertIn("support_plus", frappe.get_installed_apps())
+		hooks = frappe.get_hooks(app_name="support_plus")
+		self.assertEqual(hooks.required_apps, ["frappe/erpnext"])
+		self.assertIn(
+			"support_plus.maintenance.schedule.fill_visit_count",
+			frappe.get_hooks("doc_events")["Maintenance Schedule"]["before_validate"],
+		)
+		self.assertEqual(frappe.db.get_value("Module Def", "Support Plus", "app_name"), "support_plus")
+
+	def test_uninstall_leaves_erpnext_working(self):
+		highest_before = int(
+			frappe.get_doc({"doctype": "Issue", "subject": "Before uninstall"}).insert().name[2:]
+		)
+		frappe.db.commit()  # nosemgrep: remove_app commits; the ticket must be there before it does
+		try:
+			remove_app("support_plus", yes=True, no_backup=True)
+			forget_cached_hooks()
+
+			self.assertNotIn("support_plus", frappe.get_installed_apps())
+			self.assertFalse(frappe.db.exists("Module Def", "Support Plus"))
+			self.assertIsNone(field_default("Maintenance Visit", "completion_status"))
+			self.assertEqual(customized_value("Issue", None, "allow_rename"), "1")
+			self.assertNotIn("Maintenance Schedule", frappe.get_hooks("doc_events"))
+
+			# ERPNext itself still works: its doctypes load, issues are created and listed.
+			issue = frappe.get_doc(
+				{"doctype": "Issue", "subject": "Still works after uninstall", "priority": "Medium"}
+			).insert()
+			self.assertEqual(issue.status, "Open")
+			self.assertTrue(issue.name.startswith("ISS-"), f"ERPNext's own naming is back: {issue.name}")
+			self.assertIn(issue.name, frappe.get_all("Issue", pluck="name"))
+			frappe.db.rollback()
+		finally:
+			if "support_plus" not in frappe.get_installed_apps():
+				install_app("support_plus")
+				frappe.get_single("Installed Applications").update_versions()  # remove_app updated it too
+				# install_app does not commit what after_install made; the test class would roll it back.
+				frappe.db.commit()  # nosemgrep
+				forget_cached_hooks()
+
+		# Installing again applied the customizations and the masters.
+		self.assertIn("support_plus", frappe.get_installed_apps())
+		self.assertEqual(frappe.db.get_value("Module Def", "Support Plus", "app_name"), "support_plus")
+		for doctype, fieldname, prop, value, _type in PROPERTY_SETTERS:
+			self.assertEqual(customized_value(doctype, fieldname, prop), value)
+		# Numbering goes on above the tickets made before the uninstall, never giving a number twice.
+		self.assertEqual(
+			int(frappe.get_doc({"doctype": "Issue", "subject": "After reinstall"}).insert().name[2:]),
+			highest_before + 1,
+		)
+		for priority in ISSUE_PRIORITIES:
+			self.assertTrue(frappe.db.exists("Issue Priority", priority))
