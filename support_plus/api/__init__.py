@@ -1,0 +1,12 @@
+"""The public scripting API of support_plus: `support_plus.api.<function>`, from Python or over REST as
+`/api/method/support_plus.api.<function>`. Each function checks the caller's permissions itself."""
+
+from support_plus.api.sla import escalate, sla_sweep
+from support_plus.api.tickets import (
+	add_follow_up,
+	auto_close,
+	bulk_update,
+	create_phone_ticket,
+	create_ticket_from_project,
+	reopen,
+)

@@ -1,0 +1,111 @@
+"""Ticket actions of the public API. Every function checks the caller's permissions."""
+
+import json
+
+import frappe
+from frappe import _
+
+from support_plus.setup.roles import is_manager
+from support_plus.tickets import auto_close as auto_closing
+from support_plus.tickets import bulk, intake
+from support_plus.tickets import reopen as reopening
+
+
+@frappe.whitelist(methods=["POST"])
+def add_follow_up(issue: str, note: str, follow_up_date: str | None = None) -> str:
+	"""Add a follow-up note (and optionally the date of the next action) to a ticket; return its name."""
+	if not frappe.db.exists("Issue", issue):
+		frappe.throw(_("Ticket {0} does not exist.").format(frappe.bold(issue)), frappe.DoesNotExistError)
+	frappe.has_permission("Issue Follow Up", "create", throw=True)
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "Issue Follow Up",
+				"issue": issue,
+				"note": note,
+				"follow_up_date": follow_up_date or None,
+			}
+		)
+		.insert()
+		.name
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def bulk_update(
+	issues: list[str] | str,
+	status: str | None = None,
+	priority: str | None = None,
+	assign_to: str | None = None,
+) -> dict:
+	"""Set status, priority and/or an assignee on many tickets, each checked and validated on its own.
+
+	Returns {"updated": [...], "failed": [{"issue", "error"}]}, or {"queued": true, "job_id": ...} when
+	more than 500 tickets go to a background job (its outcome arrives as a notification).
+	"""
+	names = json.loads(issues) if isinstance(issues, str) else list(issues)
+	names = list(dict.fromkeys(names))  # once each, in the given order
+	values = {"status": status, "priority": priority, "assign_to": assign_to}
+	frappe.has_permission("Issue", "write", throw=True)
+	bulk.validate_values(values)
+	if len(names) > bulk.BACKGROUND_ABOVE:
+		job_id = "support_plus_bulk_update::" + frappe.generate_hash(length=12)
+		frappe.enqueue(
+			"support_plus.tickets.bulk.run_in_background",
+			queue="long",
+			job_id=job_id,
+			deduplicate=True,
+			enqueue_after_commit=True,
+			names=names,
+			values=values,
+			user=frappe.session.user,
+		)
+		return {"queued": True, "job_id": job_id, "count": len(names)}
+	return bulk.update_tickets(names, values)
+
+
+@frappe.whitelist(methods=["POST"])
+def set_status(name: str, status: str) -> None:
+	"""Replaces ERPNext's unguarded `issue.set_status`: a checked, validated save."""
+	bulk.update_ticket(name, {"status": status})
+
+
+@frappe.whitelist(methods=["POST"])
+def set_multiple_status(names: str | list[str], status: str) -> dict:
+	"""Replaces ERPNext's unguarded `issue.set_multiple_status` (list view action)."""
+	return bulk_update(names, status=status)
+
+
+@frappe.whitelist(methods=["POST"])
+def reopen(issue: str, reason: str) -> None:
+	"""Reopen a Closed, Cancelled or Resolved ticket; Support Manager or System Manager only."""
+	reopening.reopen(issue, reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def auto_close(now: str | None = None) -> dict:
+	"""Close tickets left in an auto-close status for the configured days (the daily job, run now)."""
+	if not is_manager():
+		frappe.throw(_("Only a Support Manager can run auto-close."), frappe.PermissionError)
+	return auto_closing.auto_close(now)
+
+
+@frappe.whitelist(methods=["POST"])
+def create_ticket_from_project(project: str, subject: str, description: str | None = None) -> str:
+	"""Open a ticket for a project (its customer filled in); returns the ticket number."""
+	frappe.has_permission("Issue", "create", throw=True)
+	return intake.create_from_project(project, subject, description)
+
+
+@frappe.whitelist(methods=["POST"])
+def create_phone_ticket(
+	subject: str,
+	customer: str | None = None,
+	contact_phone: str | None = None,
+	priority: str | None = None,
+	issue_type: str | None = None,
+	description: str | None = None,
+) -> str:
+	"""Phone intake: save a ticket while the customer is on the line; returns the ticket number."""
+	frappe.has_permission("Issue", "create", throw=True)
+	return intake.create_phone_ticket(subject, customer, contact_phone, priority, issue_type, description)
