@@ -1,0 +1,352 @@
+"""The SLA sweep and escalation: breaches and warnings found without saves, rules fired exactly once,
+manual escalation, and resets. Site: New York; the SLA's desk: Berlin (see sla_fixtures)."""
+
+import subprocess
+import sys
+from unittest.mock import patch
+
+import frappe
+from frappe.utils import get_datetime
+
+from support_plus.api import escalate, sla_sweep
+from support_plus.api.sla import reset_service_level_agreement
+from support_plus.sla import sweep
+from support_plus.sla.escalation import fire_rule
+from support_plus.tests.sla_fixtures import SlaTestCase, make_sla
+from support_plus.tests.utils import AGENT, MANAGER, VIEWER, make_customer, make_user
+
+SUPERVISOR = "sp-supervisor@example.com"
+
+
+def health(name):
+	return frappe.db.get_value("Issue", name, ["sla_health", "agreement_status"])
+
+
+def make_rule(name, clock, threshold, **values):
+	if frappe.db.exists("Support Escalation Rule", name):
+		frappe.delete_doc("Support Escalation Rule", name, force=True)
+	return frappe.get_doc(
+		{
+			"doctype": "Support Escalation Rule",
+			"rule_name": name,
+			"clock": clock,
+			"threshold_percent": threshold,
+			**values,
+		}
+	).insert()
+
+
+def escalations(issue):
+	return frappe.get_all(
+		"Issue Escalation",
+		filters={"issue": issue},
+		fields=["rule", "clock", "actions_taken", "to_user"],
+		order_by="creation",
+	)
+
+
+class TestSweep(SlaTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_sla("SP Sweep Standard", default=True)
+		make_user(SUPERVISOR, ["Support Agent"])
+
+	def test_breach_is_found_without_saving_the_ticket(self):
+		doc = self.ticket("2026-03-02 10:00:00")  # response by Tuesday 05:00 New York
+		modified = frappe.db.get_value("Issue", doc.name, "modified")
+
+		self.assertEqual(sla_sweep("2026-03-03 04:00:00")["at_risk"], 0)  # 75% of the response time
+		self.assertEqual(sla_sweep("2026-03-03 04:15:00")["at_risk"], 1)  # 81%
+		self.assertEqual(health(doc.name), ("At Risk", "First Response Due"))
+		result = sla_sweep("2026-03-03 05:01:00")
+		self.assertEqual((result["breached"], result["at_risk"]), (1, 0))
+		self.assertEqual(health(doc.name), ("Breached", "Failed"))
+		self.assertEqual(sla_sweep("2026-03-03 06:00:00")["breached"], 0, "a rerun changes nothing")
+		self.assertEqual(frappe.db.get_value("Issue", doc.name, "modified"), modified, "nobody saved it")
+
+	def test_paused_and_answered_clocks(self):
+		paused = self.ticket("2026-03-02 10:00:00")
+		self.move(paused, "2026-03-02 10:30:00", "On Hold")
+		answered = self.ticket("2026-03-02 10:00:00")
+		self.move(answered, "2026-03-02 10:30:00", "Replied")
+		sla_sweep("2026-03-03 06:00:00")  # past the response deadline, before the resolution one
+		self.assertEqual(health(paused.name), ("On Track", "First Response Due"))
+		self.assertEqual(health(answered.name), ("On Track", "Resolution Due"))
+		sla_sweep("2026-03-05 09:00:00")  # past Thursday 14:00 Berlin
+		self.assertEqual(health(answered.name), ("Breached", "Failed"))
+		self.assertEqual(health(paused.name)[0], "On Track", "a paused clock never breaches")
+
+	def test_the_sweep_runs_every_five_minutes(self):
+		self.assertIn(
+			"support_plus.sla.sweep.scheduled_sweep",
+			frappe.get_hooks("scheduler_events")["cron"]["*/5 * * * *"],
+		)
+		self.assertTrue(
+			frappe.db.exists(
+				"Scheduled Job Type", {"method": "support_plus.sla.sweep.scheduled_sweep", "stopped": 0}
+			)
+		)
+
+	def test_first_answer_by_email_after_the_deadline_fails(self):
+		doc = self.ticket("2026-03-02 10:00:00")
+		# Frappe's communication code stores the first reply with db_set, not a save.
+		frappe.db.set_value(
+			"Issue", doc.name, "first_responded_on", "2026-03-03 09:00:00", update_modified=False
+		)
+		self.assertEqual(sla_sweep("2026-03-03 09:05:00")["breached"], 1)
+		self.assertEqual(health(doc.name), ("Breached", "Failed"))
+
+
+class TestEscalationRules(SlaTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_sla("SP Escalation Standard", default=True)
+		make_user(SUPERVISOR, ["Support Agent"])
+		cls.warn = make_rule(
+			"SP Warn Supervisor", "Response", 80, notify=[{"recipient_type": "User", "user": SUPERVISOR}]
+		).name
+		cls.breach = make_rule(
+			"SP Breach Reassign",
+			"Resolution",
+			100,
+			reassign_to_user=SUPERVISOR,
+			notify=[{"recipient_type": "Role", "role": "Support Manager"}],
+			create_todo=1,
+		).name
+		cls.late = make_rule("SP Late Raise Priority", "Resolution", 150, raise_priority_to="High").name
+		cls.high_only = make_rule(
+			"SP High Only",
+			"Response",
+			50,
+			priority="High",
+			notify=[{"recipient_type": "User", "user": SUPERVISOR}],
+		).name
+
+	def test_multi_level_escalation_fires_each_level_once(self):
+		doc = self.ticket("2026-03-02 10:00:00", raised_by="customer@escalation.example")
+		self.move(doc, "2026-03-02 10:30:00", "Replied")  # response met; resolution due Thu 14:00 Berlin
+
+		self.assertEqual(sla_sweep("2026-03-03 04:15:00")["escalations"], 0, "the response was answered")
+		self.assertEqual(sla_sweep("2026-03-05 08:01:00")["escalations"], 1)  # 100% of resolution
+		fired = escalations(doc.name)
+		self.assertEqual(
+			[(e.rule, e.clock, e.to_user) for e in fired], [(self.breach, "Resolution", SUPERVISOR)]
+		)
+		self.assertIn(SUPERVISOR, frappe.get_doc("Issue", doc.name).get_assigned_users())
+		self.assertTrue(
+			frappe.db.exists("Notification Log", {"for_user": MANAGER, "document_name": doc.name})
+		)
+		self.assertTrue(
+			frappe.db.exists(
+				"ToDo", {"allocated_to": SUPERVISOR, "reference_name": doc.name, "status": "Open"}
+			)
+		)
+		self.assertTrue(frappe.db.exists("Email Queue", {"reference_name": doc.name}))
+		self.assertEqual(sla_sweep("2026-03-05 09:00:00")["escalations"], 0, "fired once")
+
+		# 150%: 16h + 8h business time = Tuesday 10 March 09:00 Berlin (New York is on summer time).
+		self.assertEqual(sla_sweep("2026-03-10 04:30:00")["escalations"], 1)
+		self.assertEqual(frappe.db.get_value("Issue", doc.name, "priority"), "High")
+		notes = frappe.get_all(
+			"Comment", filters={"reference_name": doc.name, "comment_type": "Info"}, pluck="content"
+		)
+		self.assertEqual(sum("Escalated by rule" in n for n in notes), 2)
+
+	def test_warning_rule_and_filters(self):
+		medium = self.ticket("2026-03-02 10:00:00")
+		high = self.ticket("2026-03-02 10:00:00", priority="High")  # 1h response: Monday 17:00 Berlin
+		sla_sweep("2026-03-02 10:45:00")  # 75% of High's response time; 19% of Medium's
+		self.assertEqual([e.rule for e in escalations(high.name)], [self.high_only])
+		self.assertEqual(escalations(medium.name), [])
+		sla_sweep("2026-03-03 04:15:00")  # 81% of Medium's response time
+		self.assertEqual([e.rule for e in escalations(medium.name)], [self.warn])
+
+	def test_exactly_once_after_a_crash_and_for_a_second_worker(self):
+		doc = self.ticket("2026-03-02 10:00:00")
+		frappe.db.savepoint("before_sweep")
+		sla_sweep("2026-03-03 04:15:00")
+		frappe.db.rollback(save_point="before_sweep")  # killed before its commit: nothing happened
+		self.assertEqual(escalations(doc.name), [])
+		sla_sweep("2026-03-03 04:15:00")
+		self.assertEqual(len(escalations(doc.name)), 1)
+		rule = frappe.get_doc("Support Escalation Rule", self.warn)
+		self.assertFalse(fire_rule(doc.name, rule, "2026-03-03 04:16:00"), "a second worker finds it fired")
+		self.assertEqual(len(escalations(doc.name)), 1)
+
+	def test_large_sweeps_are_split_into_chunk_jobs(self):
+		names = [self.ticket("2026-03-02 10:00:00").name for _ in range(3)]
+		with patch.object(sweep, "CHUNK_SIZE", 2):
+			result = sla_sweep("2026-03-03 04:15:00")
+		self.assertEqual((result["queued_chunks"], result["escalations"]), (2, 0))
+		self.assertEqual(sweep.fire_chunk(self.warn, names, "2026-03-03 04:15:00"), 3)  # what the jobs run
+		self.assertEqual(sweep.fire_chunk(self.warn, names, "2026-03-03 04:15:00"), 0)
+
+
+class TestManualEscalationAndReset(SlaTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		make_sla("SP Manual Standard", default=True)
+		make_user(SUPERVISOR, ["Support Agent"])
+
+	def test_manual_escalation_is_logged_and_the_clock_runs_on(self):
+		doc = self.ticket("2026-03-02 10:00:00")
+		before = frappe.db.get_value("Issue", doc.name, ["response_by", "resolution_by"])
+		frappe.set_user(AGENT)
+		self.at("2026-03-02 11:00:00")
+		escalate(doc.name, "Customer's production line is down", to_user=SUPERVISOR)
+		fired = escalations(doc.name)
+		self.assertEqual([(e.clock, e.to_user) for e in fired], [("Manual", SUPERVISOR)])
+		self.assertIn(SUPERVISOR, frappe.get_doc("Issue", doc.name).get_assigned_users())
+		self.assertEqual(frappe.db.get_value("Issue", doc.name, ["response_by", "resolution_by"]), before)
+		self.assertRaises(frappe.ValidationError, escalate, doc.name, "  ")
+		frappe.set_user(VIEWER)
+		self.assertRaises(frappe.PermissionError, escalate, doc.name, "Viewer escalates")
+
+	def test_reset_is_guarded_and_logged(self):
+		doc = self.ticket("2026-03-02 10:00:00")
+		frappe.db.set_single_value("Support Settings", "allow_resetting_service_level_agreement", 1)
+		frappe.set_user(AGENT)
+		self.assertRaises(
+			frappe.PermissionError, reset_service_level_agreement, "Issue", doc.name, "why", AGENT
+		)
+		frappe.set_user(MANAGER)
+		self.at("2026-03-04 12:00:00")  # Wednesday is a holiday in the Berlin calendar
+		reset_service_level_agreement("Issue", doc.name, "Scope changed", "someone-else@example.com")
+		state = frappe.db.get_value(
+			"Issue", doc.name, ["service_level_agreement_creation", "response_by", "sla_round"], as_dict=True
+		)
+		self.assertEqual(str(state.service_level_agreement_creation), "2026-03-04 12:00:00")
+		self.assertEqual(str(state.response_by), "2026-03-05 07:00:00")  # Thursday 13:00 Berlin
+		self.assertEqual(state.sla_round, 1)
+		note = frappe.get_all(
+			"Comment", filters={"reference_name": doc.name, "comment_type": "Info"}, pluck="content"
+		)
+		self.assertTrue(any(MANAGER in n and "Scope changed" in n for n in note), note)
+
+
+class TestConcurrentSweeps(SlaTestCase):
+	"""Two processes sweeping the same committed tickets at once fire each rule once per ticket."""
+
+	isolate_tests = False
+
+	WORKER = """
+import os, sys
+import frappe
+site, sites_path, now = sys.argv[1], sys.argv[2], sys.argv[3]
+os.chdir(sites_path)
+frappe.init(site=site, sites_path=sites_path)
+frappe.connect()
+frappe.set_user("Administrator")
+from support_plus.sla.sweep import sla_sweep
+print(sla_sweep(now)["escalations"])
+frappe.db.commit()
+frappe.destroy()
+"""
+
+	def test_two_workers(self):
+		sla = make_sla(
+			"SP Concurrent Standard",
+			default=True,
+			entity_type="Customer",
+			entity=make_customer("SLA Concurrency Customer"),
+		)
+		rule = make_rule(
+			"SP Concurrent Warn",
+			"Response",
+			80,
+			service_level_agreement=sla,
+			notify=[{"recipient_type": "User", "user": MANAGER}],
+		)
+		names = [
+			self.ticket("2026-03-02 10:00:00", customer="SLA Concurrency Customer").name for _ in range(30)
+		]
+		frappe.db.commit()  # nosemgrep: the workers are other processes
+		try:
+			procs = [
+				subprocess.Popen(
+					[
+						sys.executable,
+						"-c",
+						self.WORKER,
+						frappe.local.site,
+						frappe.local.sites_path,
+						"2026-03-03 04:15:00",
+					],
+					stdout=subprocess.PIPE,
+					stderr=subprocess.PIPE,
+					text=True,
+				)
+				for _ in range(2)
+			]
+			fired = []
+			for proc in procs:
+				out, err = proc.communicate(timeout=300)
+				self.assertEqual(proc.returncode, 0, err[-3000:])
+				fired.append(int(out.strip().splitlines()[-1]))
+			self.assertEqual(sum(fired), 30, fired)
+			counts = frappe.get_all(
+				"Issue Escalation",
+				filters={"rule": rule.name},
+				fields=["issue", "count(name) as n"],
+				group_by="issue",
+			)
+			self.assertEqual(sorted(c.issue for c in counts), sorted(names))
+			self.assertTrue(all(c.n == 1 for c in counts))
+		finally:
+			for doctype, filters in (
+				("Issue Escalation", {"rule": rule.name}),
+				("Notification Log", {"document_name": ("in", names)}),
+				("Comment", {"reference_name": ("in", names)}),
+				("Email Queue", {"reference_name": ("in", names)}),
+				("Issue", {"name": ("in", names)}),
+			):
+				frappe.db.delete(doctype, filters)
+			frappe.delete_doc("Support Escalation Rule", rule.name, force=True)
+			frappe.delete_doc("Service Level Agreement", sla, force=True)
+			frappe.delete_doc("Customer", "SLA Concurrency Customer", force=True)
+			frappe.db.commit()  # nosemgrep
+
+
+class TestBackfill(SlaTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.sla = make_sla("SP Backfill Standard", default=True)
+
+	def test_tickets_from_before_the_engine_get_their_clock(self):
+		from support_plus.sla.backfill import backfill
+
+		frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 0)
+		doc = self.ticket("2026-03-02 10:00:00")
+		answered = self.move(self.ticket("2026-03-02 10:00:00"), "2026-03-02 11:00:00", "Replied")
+		frappe.db.set_value(
+			"Issue",
+			answered.name,
+			{"service_level_agreement": self.sla, "service_level_agreement_creation": "2026-03-02 10:00:00"},
+		)
+		frappe.db.set_value(
+			"Issue",
+			doc.name,
+			{"service_level_agreement": self.sla, "service_level_agreement_creation": "2026-03-02 10:00:00"},
+		)
+		frappe.db.set_single_value("Support Settings", "track_service_level_agreement", 1)
+		modified = frappe.db.get_value("Issue", doc.name, "modified")
+
+		self.at("2026-03-02 12:00:00")
+		self.assertEqual(backfill(), 2)
+		self.assertEqual(
+			frappe.db.get_value("Issue", answered.name, ["agreement_status", "first_responded_on"]),
+			("Resolution Due", get_datetime("2026-03-02 11:00:00")),
+		)
+		state = frappe.db.get_value(
+			"Issue", doc.name, ["response_by", "sla_health", "sla_clock_origin", "modified"], as_dict=True
+		)
+		self.assertEqual(str(state.response_by), "2026-03-03 05:00:00")
+		self.assertEqual(state.sla_health, "On Track")
+		self.assertTrue(state.sla_clock_origin)
+		self.assertEqual(state.modified, modified, "not saved")
+		self.assertEqual(backfill(), 0, "idempotent")
+		self.assertEqual(sla_sweep("2026-03-03 05:01:00")["breached"], 1, "the sweep sees it now")
