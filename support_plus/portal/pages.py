@@ -1,0 +1,93 @@
+"""What the portal pages show; the www/support/*.py context functions are thin wrappers around these."""
+
+import json
+from math import ceil
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count
+from frappe.utils.html_utils import sanitize_html
+
+from support_plus.portal.access import get_visible_ticket, ticket_condition
+from support_plus.tickets.lifecycle import ACTIVE, STATUSES
+
+PAGE_SIZE = 20
+
+
+def require_login(route: str) -> None:
+	if frappe.session.user == "Guest":
+		frappe.local.flags.redirect_location = f"/login?redirect-to={route}"
+		raise frappe.Redirect
+
+
+def list_tickets(
+	status: str | None = None, search: str | None = None, page: int = 1, open_only: bool = False
+) -> dict:
+	"""The session user's tickets, newest first, a page at a time."""
+	issue = frappe.qb.DocType("Issue")
+	where = ticket_condition(frappe.session.user)
+	if open_only:
+		where &= issue.status.isin(list(ACTIVE))
+	elif status in STATUSES:
+		where &= issue.status == status
+	if search := (search or "").strip():
+		where &= (issue.name == search.upper()) | issue.subject.like(f"%{search}%")
+	total = frappe.qb.from_(issue).select(Count("*")).where(where).run()[0][0]
+	page = max(1, int(page or 1))
+	rows = (
+		frappe.qb.from_(issue)
+		.select(issue.name, issue.subject, issue.status, issue.modified, issue.opening_date, issue.priority)
+		.where(where)
+		.orderby(issue.creation, order=frappe.qb.desc)
+		.limit(PAGE_SIZE)
+		.offset((page - 1) * PAGE_SIZE)
+	).run(as_dict=True)
+	return {"tickets": rows, "total": total, "page": page, "pages": max(1, ceil(total / PAGE_SIZE))}
+
+
+def ticket_view(name: str) -> dict:
+	"""One ticket as its customer sees it: no internal comments, no follow-ups."""
+	try:
+		doc = get_visible_ticket(name)
+	except frappe.DoesNotExistError:
+		raise frappe.PageDoesNotExistError
+	assigned = json.loads(doc.get("_assign") or "[]")
+	conversation = frappe.get_all(
+		"Communication",
+		filters={
+			"reference_doctype": "Issue",
+			"reference_name": doc.name,
+			"communication_type": "Communication",
+		},
+		fields=["name", "sender", "sender_full_name", "sent_or_received", "content", "creation"],
+		order_by="creation asc",
+	)
+	for message in conversation:
+		message.content = sanitize_html(message.content or "")  # agents' emails are HTML
+	description = sanitize_html(doc.description or "")
+	if conversation and conversation[0].content.strip() == description.strip():
+		description = ""  # a portal ticket's description is its first message already
+	attachments = frappe.get_all(
+		"File",
+		filters={"attached_to_doctype": "Issue", "attached_to_name": doc.name},
+		fields=["name", "file_name", "creation"],
+		order_by="creation asc",
+	)
+	return {
+		"ticket": doc,
+		"assignee": frappe.db.get_value("User", assigned[0], "first_name") if assigned else None,
+		"expected_resolution": doc.get("resolution_by") if doc.status in ACTIVE else None,
+		"conversation": conversation,
+		"description": description,
+		"attachments": attachments,
+		"can_accept": doc.status == "Resolved",
+		"can_rate": doc.status in ("Resolved", "Closed"),
+	}
+
+
+def new_ticket_options() -> dict:
+	return {
+		"issue_types": frappe.get_all("Issue Type", pluck="name", order_by="name"),
+		"allow_priority": bool(frappe.db.get_single_value("Support Plus Settings", "portal_allow_priority")),
+		"priorities": frappe.get_all("Issue Priority", pluck="name"),
+	}

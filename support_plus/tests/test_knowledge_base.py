@@ -1,0 +1,124 @@
+"""The knowledge base: relevance-ranked full-text search, audiences, feedback, and the portal pages."""
+
+import requests
+
+import frappe
+
+from support_plus.api.kb import feedback, search
+from support_plus.kb.articles import INDEX
+from support_plus.tests.http import SiteServer
+from support_plus.tests.test_portal import make_portal_user
+from support_plus.tests.utils import SupportTestCase, make_customer
+
+READER = "reader@kb-portal.example"
+CATEGORY = "SP Test Printing"
+
+
+def article(title, content, audience="Everyone", published=1):
+	return frappe.get_doc(
+		{
+			"doctype": "Help Article",
+			"title": title,
+			"content": content,
+			"category": CATEGORY,
+			"published": published,
+			"portal_audience": audience,
+		}
+	).insert(ignore_permissions=True)
+
+
+class TestKnowledgeBase(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.cleanup()
+		frappe.get_doc({"doctype": "Help Category", "category_name": CATEGORY, "published": 1}).insert(
+			ignore_permissions=True
+		)
+		cls.best = article(
+			"Printer jams on duplex jobs", "<p>A duplex printer jam happens when the paper path is dusty.</p>"
+		)
+		cls.other = article(
+			"Toner warnings", "<p>If a printer jam follows the toner warning, replace the cartridge.</p>"
+		)
+		cls.espresso = article(
+			"Descaling the espresso machine", "<p>Descale every month with citric acid.</p>"
+		)
+		cls.private = article(
+			"Service menu: printer jam counter reset",
+			"<p>Customers only: reset the printer jam counter.</p>",
+			"Logged-in Customers",
+		)
+		cls.draft = article(
+			"Draft: printer jam sensor", "<p>Not ready: printer jam sensor notes.</p>", published=0
+		)
+		make_portal_user(READER, make_customer("KB Reader Customer"))
+		frappe.db.commit()  # nosemgrep: InnoDB indexes full text when it is committed
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		cls.cleanup()
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	@classmethod
+	def cleanup(cls):
+		for name in frappe.get_all("Help Article", filters={"category": CATEGORY}, pluck="name"):
+			frappe.delete_doc("Help Article", name, force=True, ignore_permissions=True)
+		if frappe.db.exists("Help Category", {"category_name": CATEGORY}):
+			frappe.delete_doc(
+				"Help Category", frappe.db.get_value("Help Category", {"category_name": CATEGORY}), force=True
+			)
+
+	def test_the_index_is_a_real_fulltext_index(self):
+		index = frappe.db.sql("SHOW INDEX FROM `tabHelp Article` WHERE Key_name = %s", INDEX, as_dict=True)
+		self.assertEqual({row.Index_type for row in index}, {"FULLTEXT"})
+
+	def test_ranked_by_relevance_for_guests(self):
+		frappe.set_user("Guest")
+		results = search("printer jam duplex")
+		names = [r.name for r in results]
+		self.assertEqual(names[:2], [self.best.name, self.other.name])
+		self.assertNotIn(self.private.name, names, "customers-only")
+		self.assertNotIn(self.draft.name, names, "unpublished")
+		self.assertNotIn(self.espresso.name, names)
+		self.assertGreater(results[0].score, results[1].score)
+		self.assertTrue(results[0].url.startswith("/support/kb/"))
+		self.assertEqual(search("ab"), [])
+
+	def test_customers_find_customer_articles(self):
+		frappe.set_user(READER)
+		self.assertIn(self.private.name, [r.name for r in search("printer jam counter")])
+
+	def test_feedback_is_counted_on_readable_articles_only(self):
+		frappe.set_user("Guest")
+		feedback(self.best.name, True)
+		feedback(self.best.name, "0")
+		self.assertEqual(
+			frappe.db.get_value("Help Article", self.best.name, ["helpful", "not_helpful"]), (1, 1)
+		)
+		self.assertRaises(frappe.DoesNotExistError, feedback, self.private.name, True)
+		self.assertRaises(frappe.DoesNotExistError, feedback, self.draft.name, True)
+		override = frappe.get_hooks("override_whitelisted_methods")[
+			"frappe.website.doctype.help_article.help_article.add_feedback"
+		][-1]
+		self.assertEqual(override, "support_plus.api.kb.add_feedback")
+
+	def test_pages_honour_the_audience(self):
+		server = SiteServer.get()
+		guest = requests.Session()
+		public = guest.get(server.url + "/support/" + self.best.route, timeout=30)
+		self.assertEqual(public.status_code, 200)
+		self.assertIn("paper path is dusty", public.text)
+		hidden = guest.get(server.url + "/support/" + self.private.route, timeout=30, allow_redirects=False)
+		self.assertIn(hidden.status_code, (301, 302, 303))
+		self.assertNotIn("counter", hidden.text)
+		frappe_page = guest.get(server.url + "/" + self.private.route, timeout=30, allow_redirects=False)
+		self.assertIn(frappe_page.status_code, (301, 302))
+		self.assertIn("/support/kb/", frappe_page.headers["Location"])
+		self.assertEqual(guest.get(server.url + "/support/" + self.draft.route, timeout=30).status_code, 404)
+		reader = server.login(READER).get(server.url + "/support/" + self.private.route, timeout=30)
+		self.assertIn("reset the printer jam counter", reader.text)
+		found = guest.get(server.url + "/support/kb", params={"q": "duplex jam"}, timeout=30)
+		self.assertIn("Printer jams on duplex jobs", found.text)

@@ -1,0 +1,12 @@
+from frappe import _
+
+from support_plus.portal.pages import new_ticket_options, require_login
+
+no_cache = 1
+
+
+def get_context(context):
+	require_login("/support/new")
+	context.title = _("New Ticket")
+	context.show_sidebar = True
+	context.update(new_ticket_options())
