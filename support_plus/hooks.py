@@ -123,6 +123,7 @@ scheduler_events = {
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",
 		"support_plus.tickets.auto_close.daily_auto_close",
 	],
+	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }
 
 # Testing

@@ -5,7 +5,7 @@ import requests
 import frappe
 
 from support_plus.api.kb import feedback, search
-from support_plus.kb.articles import INDEX
+from support_plus.kb.articles import INDEX, optimize_search_index
 from support_plus.tests.http import SiteServer
 from support_plus.tests.test_portal import make_portal_user
 from support_plus.tests.utils import SupportTestCase, make_customer
@@ -54,6 +54,9 @@ class TestKnowledgeBase(SupportTestCase):
 		)
 		make_portal_user(READER, make_customer("KB Reader Customer"))
 		frappe.db.commit()  # nosemgrep: InnoDB indexes full text when it is committed
+		# Earlier runs' deleted articles would still weigh in the word statistics (as on a site between
+		# two weekly optimizations); ranking is asserted on a clean index.
+		optimize_search_index()
 
 	@classmethod
 	def tearDownClass(cls):
@@ -79,13 +82,24 @@ class TestKnowledgeBase(SupportTestCase):
 		frappe.set_user("Guest")
 		results = search("printer jam duplex")
 		names = [r.name for r in results]
-		self.assertEqual(names[:2], [self.best.name, self.other.name])
+		self.assertEqual(names[:2], [self.best.name, self.other.name], self.index_state())
 		self.assertNotIn(self.private.name, names, "customers-only")
 		self.assertNotIn(self.draft.name, names, "unpublished")
 		self.assertNotIn(self.espresso.name, names)
 		self.assertGreater(results[0].score, results[1].score)
 		self.assertTrue(results[0].url.startswith("/support/kb/"))
 		self.assertEqual(search("ab"), [])
+
+	def index_state(self) -> str:
+		"""What the database holds, for a failure message."""
+		rows = frappe.db.sql(
+			"""SELECT name, published, portal_audience,
+				MATCH(title, content) AGAINST ('printer jam duplex' IN NATURAL LANGUAGE MODE) AS score
+			FROM `tabHelp Article` WHERE category = %s""",
+			CATEGORY,
+			as_dict=True,
+		)
+		return f"user {frappe.session.user}, articles {rows}"
 
 	def test_customers_find_customer_articles(self):
 		frappe.set_user(READER)
