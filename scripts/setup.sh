@@ -47,6 +47,7 @@ install_system_packages() {
 		mariadb-server mariadb-client libmariadb-dev redis-server
 		libffi-dev libssl-dev fontconfig xfonts-75dpi xfonts-base
 		chromium chromium-driver wrk
+		dovecot-imapd
 	)
 	command -v node >/dev/null 2>&1 || wanted+=(nodejs npm)
 	local -a missing=()
@@ -58,6 +59,11 @@ install_system_packages() {
 		log "Installing Debian packages: ${missing[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+		if [[ " ${missing[*]} " == *" dovecot-imapd "* ]]; then
+			# The email tests start their own dovecot on a free loopback port; the system one is not needed.
+			as_root service dovecot stop >/dev/null 2>&1 || true
+			as_root update-rc.d dovecot disable >/dev/null 2>&1 || true
+		fi
 	fi
 	if [ "$(yarn --version 2>/dev/null || true)" != "$YARN_VERSION" ]; then
 		# The registry's latest yarn is 2.x, which bench cannot drive.

@@ -73,6 +73,12 @@ override_whitelisted_methods = {
 	),
 }
 
+# Support Email Accounts (append to Issue): bounces and auto-replies never become tickets, unreadable
+# messages are kept (support_plus/email_channel/account.py says why this needs the class).
+override_doctype_class = {
+	"Email Account": "support_plus.email_channel.account.SupportEmailAccount",
+}
+
 # Document events on ERPNext doctypes
 # -----------------------------------
 
@@ -95,6 +101,12 @@ doc_events = {
 	"Communication": {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
 		"on_update": "support_plus.tickets.reopen.keep_status_after_message",
+	},
+	"Email Queue": {
+		"before_insert": "support_plus.email_channel.thread_headers.add_thread_headers",
+	},
+	"ToDo": {
+		"after_insert": "support_plus.tickets.notifications.on_assignment",
 	},
 	"Service Level Agreement": {
 		"validate": "support_plus.sla.selection.validate_no_tie",

@@ -9,4 +9,5 @@ from support_plus.api.tickets import (
 	create_phone_ticket,
 	create_ticket_from_project,
 	reopen,
+	reply_to_customer,
 )

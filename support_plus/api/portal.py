@@ -12,6 +12,7 @@ from frappe.utils import escape_html, strip_html
 from support_plus.portal.access import contacts_of, customers_of, get_visible_ticket
 from support_plus.portal.rating import check_feedback_token, record_rating
 from support_plus.tickets.lifecycle import CLOSED, OPEN, RESOLVED
+from support_plus.tickets.notifications import acknowledge
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
@@ -68,6 +69,7 @@ def create_ticket(
 	)
 	doc.insert(ignore_permissions=True)  # the portal user has no desk rights on Issue: checked above
 	_attach(doc.name, attachments)
+	acknowledge(doc.name)
 	return {"name": doc.name, "route": f"/support/tickets/{doc.name}"}
 
 

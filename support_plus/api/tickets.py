@@ -7,7 +7,7 @@ from frappe import _
 
 from support_plus.setup.roles import is_manager
 from support_plus.tickets import auto_close as auto_closing
-from support_plus.tickets import bulk, intake
+from support_plus.tickets import bulk, intake, replies
 from support_plus.tickets import reopen as reopening
 
 
@@ -109,3 +109,10 @@ def create_phone_ticket(
 	"""Phone intake: save a ticket while the customer is on the line; returns the ticket number."""
 	frappe.has_permission("Issue", "create", throw=True)
 	return intake.create_phone_ticket(subject, customer, contact_phone, priority, issue_type, description)
+
+
+@frappe.whitelist(methods=["POST"])
+def reply_to_customer(issue: str, message: str) -> str:
+	"""Post a public reply on a ticket and email it to the customer (support staff with write access to the
+	ticket); an Open ticket becomes Replied. Returns the Communication's name."""
+	return replies.reply_to_customer(issue, message)

@@ -246,6 +246,16 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				),
 			},
 		],
+		"Communication": [
+			{
+				"fieldname": "is_automated",
+				"fieldtype": "Check",
+				"label": _("Automated Message"),
+				"insert_after": "sent_or_received",
+				"read_only": 1,
+				"description": _("A bounce or auto-reply: it neither opens nor reopens a ticket."),
+			},
+		],
 		"Service Level Agreement": [
 			{
 				"fieldname": "timezone",

@@ -6,6 +6,14 @@ import frappe
 AUTO_CLOSED = "Support Plus: Ticket Closed Automatically"
 RESOLVED = "Support Plus: Ticket Resolved"
 ESCALATION = "Support Plus: SLA Escalation"
+ACKNOWLEDGEMENT = "Support Plus: Ticket Received"
+STATUS_CHANGED = "Support Plus: Ticket Status Changed"
+ASSIGNED = "Support Plus: Ticket Assigned"
+PUBLIC_REPLY = "Support Plus: Reply to Customer"
+
+TRACKING = (
+	'<p>Follow your ticket on <a href="{{ portal_link }}">{{ portal_link }}</a> or reply to this email.</p>'
+)
 
 TEMPLATES = {
 	AUTO_CLOSED: (
@@ -21,6 +29,27 @@ TEMPLATES = {
 		'<p>Not solved? Tell us on <a href="{{ portal_link }}">your ticket page</a> or reply to this email.</p>'
 		"<p>How did we do? "
 		'{% for n, link in rating_links.items() %}<a href="{{ link }}">{{ "★" * n }}</a> {% endfor %}</p>',
+	),
+	ACKNOWLEDGEMENT: (
+		"Ticket {{ doc.name }} received: {{ doc.subject }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>Thank you for contacting us. Your request has been received as ticket "
+		"<b>{{ doc.name }}</b> ({{ doc.subject }}); we will get back to you soon.</p>" + TRACKING,
+	),
+	STATUS_CHANGED: (
+		"{{ _(doc.status) }}: {{ doc.subject }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>Your ticket <b>{{ doc.name }}</b> ({{ doc.subject }}) is now "
+		"<b>{{ _(doc.status) }}</b>.</p>"
+		"{% if doc.status == 'Cancelled' and doc.cancel_reason %}<p>{{ doc.cancel_reason }}</p>{% endif %}"
+		+ TRACKING,
+	),
+	ASSIGNED: (
+		"{{ assignee_first_name }} is handling your ticket {{ doc.name }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>{{ assignee_first_name }} from our support team is now handling your ticket "
+		"<b>{{ doc.name }}</b> ({{ doc.subject }}).</p>" + TRACKING,
+	),
+	PUBLIC_REPLY: (
+		"Re: {{ doc.subject }} (#{{ doc.name }})",
+		"{{ reply }}<hr><p>{{ agent_name }}, ticket <b>{{ doc.name }}</b>.</p>" + TRACKING,
 	),
 	ESCALATION: (
 		"Escalated: {{ doc.name }} {{ doc.subject }}",

@@ -8,7 +8,15 @@ from support_plus.tickets.numbering import sync_ticket_series
 DEFAULTS = {"ticket_prefix": "RE", "ticket_digits": 8, "auto_close_after_days": 7, "sla_warning_percent": 80}
 
 
+# Switches that are on unless a site turns them off; added after the first release, so a site installed
+# before gets them switched on by ensure_settings.
+ON_BY_DEFAULT = ("send_acknowledgement", "notify_customer_status_change", "notify_customer_assignment")
+
+
 def ensure_settings() -> None:
+	for field in ON_BY_DEFAULT:
+		if not frappe.db.exists("Singles", {"doctype": "Support Plus Settings", "field": field}):
+			frappe.db.set_single_value("Support Plus Settings", field, 1)
 	settings = frappe.get_single("Support Plus Settings")
 	if settings.ticket_prefix:
 		sync_ticket_series(settings)  # the property setters may have been edited by hand

@@ -66,6 +66,7 @@ def auto_close(now=None) -> dict:
 def close_ticket(name: str, days: int) -> None:
 	doc = frappe.get_doc("Issue", name)
 	doc.status = CLOSED
+	doc.flags.support_plus_auto_closed = True  # its own email below, not the status-change one
 	doc.save(ignore_permissions=True)
 	doc.add_comment("Info", _("Closed automatically after {0} days without a change.").format(days))
 	email_customer(doc, email_templates.AUTO_CLOSED)

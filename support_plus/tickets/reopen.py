@@ -3,7 +3,7 @@
 The product's rule (the seeds disagree): a message from the customer on a Replied, Pending Customer or
 Resolved ticket puts it back to Open (a Replied or Resolved one counts as reopened); on In Progress or
 Pending Parts it leaves the status alone; a Closed or Cancelled ticket is never reopened by a message, the
-message opens a new ticket that follows the closed one. Only Support Manager or System Manager reopen a
+message opens a new ticket that follows the closed one. A bounce or auto-reply changes nothing. Only Support Manager or System Manager reopen a
 Closed ticket, through `reopen`.
 
 Frappe itself sets an Issue to Open on every received Communication (communication.py,
@@ -56,6 +56,9 @@ def route_incoming_message(comm, method=None) -> None:
 	if not _is_customer_message(comm):
 		return
 	status = frappe.db.get_value("Issue", comm.reference_name, "status")
+	if comm.get("is_automated"):  # a bounce or auto-reply (support_plus.email_channel) changes nothing
+		comm.flags.support_plus_keep_status = status
+		return
 	if status in FINAL:
 		comm.reference_name = open_follow_on_ticket(comm.reference_name, comm)
 	elif status in ANSWER_REOPENS:
@@ -68,7 +71,8 @@ def route_incoming_message(comm, method=None) -> None:
 
 def keep_status_after_message(comm, method=None) -> None:
 	"""Communication `on_update`: undo Frappe's blanket "Open" where the status must stay."""
-	if status := comm.flags.pop("support_plus_keep_status", None):
+	# Frappe's receive path saves a new message twice (attachments): each save sets "Open" again.
+	if status := comm.flags.get("support_plus_keep_status"):
 		frappe.db.set_value("Issue", comm.reference_name, "status", status, update_modified=False)
 
 

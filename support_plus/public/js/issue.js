@@ -5,6 +5,9 @@ frappe.ui.form.on("Issue", {
 		const final = ["Closed", "Cancelled"].includes(frm.doc.status);
 		const manager = frappe.user.has_role(["Support Manager", "System Manager"]);
 
+		if (!final && frm.doc.raised_by) {
+			frm.add_custom_button(__("Reply to Customer"), () => support_plus.reply_to_customer(frm));
+		}
 		if (!final || manager) {
 			frm.add_custom_button(__("Add Follow-up"), () => support_plus.add_follow_up(frm));
 		}
@@ -49,6 +52,36 @@ support_plus.add_follow_up = (frm) => {
 				.then(() => {
 					dialog.hide();
 					frappe.show_alert({ message: __("Follow-up added"), indicator: "green" });
+					frm.reload_doc();
+				});
+		},
+	});
+	dialog.show();
+};
+
+support_plus.reply_to_customer = (frm) => {
+	const dialog = new frappe.ui.Dialog({
+		title: __("Reply to {0}", [frm.doc.raised_by]),
+		fields: [
+			{
+				fieldname: "message",
+				fieldtype: "Text Editor",
+				label: __("Reply"),
+				reqd: 1,
+				description: __("Shown on the customer's ticket page and emailed to them."),
+			},
+		],
+		primary_action_label: __("Send"),
+		primary_action({ message }) {
+			frappe
+				.call({
+					method: "support_plus.api.reply_to_customer",
+					args: { issue: frm.doc.name, message },
+					freeze: true,
+				})
+				.then(() => {
+					dialog.hide();
+					frappe.show_alert({ message: __("Reply sent"), indicator: "green" });
 					frm.reload_doc();
 				});
 		},

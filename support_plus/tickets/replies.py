@@ -1,0 +1,75 @@
+"""An agent's public reply: a message on the ticket's conversation (the customer sees it on the portal)
+that reaches the customer by email from the "Reply to Customer" Email Template, threaded under the
+customer's last message (In-Reply-To/References: support_plus.email_channel.thread_headers).
+
+Frappe's email composer stays available for free-form email; it threads the same way."""
+
+import frappe
+from frappe import _
+from frappe.email.email_body import get_message_id
+from frappe.utils import get_fullname, get_string_between, sanitize_html, strip_html
+
+from support_plus.setup import email_templates
+from support_plus.tickets.lifecycle import FINAL, OPEN, REPLIED
+from support_plus.tickets.notifications import email_customer, portal_link
+
+
+def reply_to_customer(issue: str, message: str) -> str:
+	"""Post and email a public reply; an Open ticket becomes Replied. Returns the Communication's name."""
+	doc = frappe.get_doc("Issue", issue)
+	doc.check_permission("write")
+	if frappe.get_cached_value("User", frappe.session.user, "user_type") != "System User":
+		frappe.throw(_("Only support staff reply to customers."), frappe.PermissionError)
+	if doc.status in FINAL:
+		frappe.throw(_("Ticket {0} is {1}: reopen it first.").format(frappe.bold(doc.name), _(doc.status)))
+	message = sanitize_html(message or "")
+	if not strip_html(message).strip():
+		frappe.throw(_("Write a reply."), frappe.MandatoryError)
+	comm = frappe.get_doc(
+		{
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Sent",
+			"subject": _("Re: {0}").format(doc.subject),
+			"sender": frappe.session.user,
+			"sender_full_name": get_fullname(),
+			"recipients": doc.raised_by,
+			"content": message,
+			"reference_doctype": "Issue",
+			"reference_name": doc.name,
+			"in_reply_to": last_customer_message(doc.name),
+			"message_id": get_string_between("<", get_message_id(), ">"),
+		}
+	).insert(ignore_permissions=True)  # write permission on the ticket checked above
+	email_customer(
+		doc,
+		email_templates.PUBLIC_REPLY,
+		communication=comm.name,
+		reply=message,
+		agent_name=comm.sender_full_name,
+		portal_link=portal_link(doc.name),
+	)
+	if doc.status == OPEN:
+		doc.reload()
+		doc.status = REPLIED
+		doc.save()
+	return comm.name
+
+
+def last_customer_message(ticket: str) -> str | None:
+	comm = frappe.qb.DocType("Communication")
+	rows = (
+		frappe.qb.from_(comm)
+		.select(comm.name)
+		.where(
+			(comm.reference_doctype == "Issue")
+			& (comm.reference_name == ticket)
+			& (comm.communication_type == "Communication")
+			& (comm.sent_or_received == "Received")
+			& (comm.is_automated == 0)
+		)
+		.orderby(comm.creation, order=frappe.qb.desc)
+		.limit(1)
+	).run(pluck=True)
+	return rows[0] if rows else None
