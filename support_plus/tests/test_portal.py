@@ -207,6 +207,11 @@ class TestCustomerActions(PortalTestCase):
 		self.assertEqual(
 			frappe.get_all("File", filters={"attached_to_name": doc.name}, pluck="file_name"), ["photo.txt"]
 		)
+		[ack] = frappe.get_all(
+			"Email Queue", filters={"reference_doctype": "Issue", "reference_name": doc.name}, pluck="message"
+		)
+		self.assertIn(f"#{doc.name}", ack, "the number and the tracking link are emailed")
+		self.assertIn(f"/support/tickets/{doc.name}", ack)
 		frappe.set_user(ANNA)
 		self.assertRaises(frappe.ValidationError, api.create_ticket, " ", "x")
 
