@@ -45,7 +45,8 @@ class SupportInboundMail(InboundMail):
 		return data
 
 	def reference_document(self):
-		# Frappe looks at the subject only when the account itself (not its IMAP folder) appends to Issue.
+		# The ticket number is looked up here, not in match_record_by_subject_and_sender: Frappe calls that
+		# only when the account itself (not its IMAP folder) appends to Issue.
 		found = super().reference_document()
 		if not found and (name := ticket_number_in(self.subject)):
 			self._reference_document = found = frappe.get_doc("Issue", name)
@@ -54,8 +55,7 @@ class SupportInboundMail(InboundMail):
 	def match_record_by_subject_and_sender(self, doctype):
 		if doctype != "Issue":
 			return super().match_record_by_subject_and_sender(doctype)
-		name = ticket_number_in(self.subject)
-		return frappe.get_doc("Issue", name) if name else None
+		return None  # no subject matching for tickets; the number: reference_document
 
 	def _create_reference_document(self, doctype):
 		if self.automated:

@@ -57,19 +57,23 @@ def tickets_from(sender: str) -> list[str]:
 	return frappe.get_all("Issue", filters={"raised_by": sender}, pluck="name", order_by="creation asc")
 
 
+def delete_ticket_and_mail(name: str) -> None:
+	"""A test ticket with its messages, queued emails, assignments and unsubscribes."""
+	queued = frappe.get_all(
+		"Email Queue", filters={"reference_doctype": "Issue", "reference_name": name}, pluck="name"
+	)
+	if queued:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
+		frappe.db.delete("Email Queue", {"name": ("in", queued)})
+	frappe.db.delete("Communication", {"reference_doctype": "Issue", "reference_name": name})
+	frappe.db.delete("ToDo", {"reference_type": "Issue", "reference_name": name})
+	frappe.db.delete("Email Unsubscribe", {"reference_doctype": "Issue", "reference_name": name})
+	frappe.delete_doc("Issue", name, force=True, ignore_permissions=True)
+
+
 def cleanup_mail_test_data() -> None:
-	tickets = frappe.get_all("Issue", filters={"raised_by": ("like", f"%@{DOMAIN}")}, pluck="name")
-	for name in tickets:
-		queued = frappe.get_all(
-			"Email Queue", filters={"reference_doctype": "Issue", "reference_name": name}, pluck="name"
-		)
-		if queued:
-			frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
-			frappe.db.delete("Email Queue", {"name": ("in", queued)})
-		frappe.db.delete("Communication", {"reference_doctype": "Issue", "reference_name": name})
-		frappe.db.delete("ToDo", {"reference_type": "Issue", "reference_name": name})
-		frappe.db.delete("Email Unsubscribe", {"reference_doctype": "Issue", "reference_name": name})
-		frappe.delete_doc("Issue", name, force=True, ignore_permissions=True)
+	for name in frappe.get_all("Issue", filters={"raised_by": ("like", f"%@{DOMAIN}")}, pluck="name"):
+		delete_ticket_and_mail(name)
 	frappe.db.delete("Communication", {"sender": ("like", f"%@{DOMAIN}")})
 	frappe.db.delete("Communication", {"sender": ("like", "mailer-daemon@%")})
 	for name in frappe.get_all("Unhandled Email", filters={"email_account": ACCOUNT}, pluck="name"):

@@ -10,7 +10,7 @@ import frappe
 from frappe.core.doctype.communication.email import make
 
 from support_plus.tests.mail_servers import PASSWORD, Dovecot, SmtpSink
-from support_plus.tests.test_email_channel import queued_for
+from support_plus.tests.test_email_channel import delete_ticket_and_mail, queued_for
 from support_plus.tests.utils import AGENT, SupportTestCase
 
 ACCOUNT = "SP Loopback Helpdesk"
@@ -80,12 +80,7 @@ class TestEmailOverLoopbackServers(SupportTestCase):
 	@classmethod
 	def cleanup(cls):
 		for name in frappe.get_all("Issue", filters={"raised_by": CUSTOMER}, pluck="name"):
-			queued = frappe.get_all("Email Queue", filters={"reference_name": name}, pluck="name")
-			if queued:
-				frappe.db.delete("Email Queue Recipient", {"parent": ("in", queued)})
-				frappe.db.delete("Email Queue", {"name": ("in", queued)})
-			frappe.db.delete("Communication", {"reference_doctype": "Issue", "reference_name": name})
-			frappe.delete_doc("Issue", name, force=True, ignore_permissions=True)
+			delete_ticket_and_mail(name)
 		frappe.db.delete("Communication", {"email_account": ACCOUNT})
 		if frappe.db.exists("Email Account", ACCOUNT):
 			frappe.delete_doc("Email Account", ACCOUNT, force=True, ignore_permissions=True)
