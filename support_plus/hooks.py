@@ -44,8 +44,10 @@ has_website_permission = {
 # Customer portal
 # ---------------
 
-# Website templates compiled once per worker, not once per request (support_plus/portal/template_cache.py).
-before_request = ["support_plus.portal.template_cache.attach"]
+# Website pages without Frappe 15 per-request recompiling and reparsing (support_plus/portal/page_speed.py).
+before_request = ["support_plus.portal.page_speed.attach"]
+# The /support pages are Frappe template pages, asked for first (support_plus/portal/renderer.py).
+page_renderer = ["support_plus.portal.renderer.SupportPortalPage"]
 
 website_route_rules = [
 	{"from_route": "/support/tickets/<ticket>", "to_route": "support/tickets/ticket"},
