@@ -3,9 +3,12 @@
 import json
 from math import ceil
 
+from pypika import analytics as an
+
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
+from frappe.utils import global_date_format
 from frappe.utils.html_utils import sanitize_html
 
 from support_plus.portal.access import get_visible_ticket, ticket_condition
@@ -32,16 +35,34 @@ def list_tickets(
 		where &= issue.status == status
 	if search := (search or "").strip():
 		where &= (issue.name == search.upper()) | issue.subject.like(f"%{search}%")
-	total = frappe.qb.from_(issue).select(Count("*")).where(where).run()[0][0]
 	page = max(1, int(page or 1))
 	rows = (
 		frappe.qb.from_(issue)
-		.select(issue.name, issue.subject, issue.status, issue.modified, issue.opening_date, issue.priority)
+		.select(
+			issue.name,
+			issue.subject,
+			issue.status,
+			issue.modified,
+			issue.opening_date,
+			issue.priority,
+			an.Count(issue.name).over().as_("total"),  # the count in the same round trip
+		)
 		.where(where)
 		.orderby(issue.creation, order=frappe.qb.desc)
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE)
 	).run(as_dict=True)
+	if rows:
+		total = rows[0].total
+	else:  # a page past the end: count on its own
+		total = frappe.qb.from_(issue).select(Count("*")).where(where).run()[0][0]
+	dates, labels = {}, {}
+	for row in rows:  # display values once per distinct value, not once per row in the template
+		del row["total"]
+		if row.opening_date not in dates:
+			dates[row.opening_date] = global_date_format(row.opening_date) if row.opening_date else ""
+		row.opened = dates[row.opening_date]
+		row.status_label = labels.get(row.status) or labels.setdefault(row.status, _(row.status))
 	return {"tickets": rows, "total": total, "page": page, "pages": max(1, ceil(total / PAGE_SIZE))}
 
 

@@ -4,14 +4,16 @@ Two customers and three portal users; isolation is checked through the context f
 real HTTP requests to a running server for the test site."""
 
 import base64
+from math import ceil
 
 import requests
 
 import frappe
-from frappe.utils import get_url
+from frappe import _
+from frappe.utils import get_url, global_date_format
 
 from support_plus.api import portal as api
-from support_plus.portal.pages import list_tickets, ticket_view
+from support_plus.portal.pages import PAGE_SIZE, list_tickets, ticket_view
 from support_plus.tests.http import SiteServer
 from support_plus.tests.utils import AGENT, SupportTestCase, make_customer
 
@@ -136,6 +138,31 @@ class TestWhoSeesWhat(PortalTestCase):
 		self.assertEqual(list_tickets(search="printer")["tickets"], [])
 		self.assertEqual(list_tickets(status="Closed")["tickets"], [])
 		self.assertEqual(list_tickets(page=2)["tickets"], [])
+
+	def test_pages_count_every_ticket(self):
+		frappe.set_user(ANNA)
+		before = list_tickets()["total"]
+		now = frappe.utils.now_datetime()
+		extra = [f"SPPAGE{i:04d}" for i in range(PAGE_SIZE + 5)]
+		frappe.db.bulk_insert(
+			"Issue",
+			["name", "subject", "status", "raised_by", "opening_date", "creation", "modified"],
+			[(n, f"Paging {n}", "Replied", ANNA, now.date(), now, now) for n in extra],
+		)
+		try:
+			total = before + len(extra)
+			first, second = list_tickets(), list_tickets(page=2)
+			self.assertEqual((first["total"], second["total"]), (total, total))
+			self.assertEqual(first["pages"], ceil(total / PAGE_SIZE))
+			self.assertEqual(len(first["tickets"]), PAGE_SIZE)
+			self.assertEqual(len(second["tickets"]), min(PAGE_SIZE, total - PAGE_SIZE))
+			past_the_end = list_tickets(page=first["pages"] + 1)
+			self.assertEqual((past_the_end["tickets"], past_the_end["total"]), ([], total))
+			row = first["tickets"][0]
+			self.assertEqual(row.status_label, _("Replied"))
+			self.assertEqual(row.opened, global_date_format(now.date()))
+		finally:
+			frappe.db.delete("Issue", {"name": ("in", extra)})
 
 	def test_the_description_opens_the_conversation_once(self):
 		desk_ticket = frappe.get_doc(
