@@ -28,6 +28,10 @@ PREFIX = "PLB"
 PASSWORD = "Portal-bench-1"
 LUA = """
 done = function(summary, latency, requests)
+  for _, p in pairs({50, 75, 90, 95, 99, 99.9}) do
+    io.write(string.format("latency p%g %.1f ms\\n", p, latency:percentile(p) / 1000))
+  end
+  io.write(string.format("latency max %.1f ms\\n", latency.max / 1000))
   io.write(string.format("RESULT p50_ms=%.2f p95_ms=%.2f rps=%.1f errors=%d\\n",
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     summary.requests / (summary.duration / 1e6),
@@ -43,14 +47,21 @@ def run(args: list[str]) -> dict:
 	parser.add_argument("--connections", type=int, default=10)
 	parser.add_argument("--seconds", type=int, default=15)
 	parser.add_argument("--keep", action="store_true")
+	parser.add_argument(
+		"--workers",
+		type=int,
+		default=frappe.conf.get("gunicorn_workers") or os.cpu_count() * 2 + 1,
+		help="gunicorn workers (default: the bench's gunicorn_workers, as its production server runs)",
+	)
 	opts = parser.parse_args(args)
 	user = make_data(opts.tickets, opts.customers)
 	server = None
 	try:
-		server, url = start_gunicorn()
+		server, url = start_gunicorn(opts.workers)
 		cookie = login(url, user)
-		for _ in range(20):  # warm every worker
-			requests.get(url + "/support/tickets", headers=headers(cookie), timeout=30).raise_for_status()
+		# A worker's first page compiles its templates (a few hundred ms). Sequential requests may all
+		# land on one worker, so warm up with the same concurrency as the measurement: steady state.
+		measure(url, cookie, opts.connections, 3, label="warm-up")
 		return measure(url, cookie, opts.connections, opts.seconds)
 	finally:
 		if server:
@@ -165,14 +176,24 @@ def remove_data() -> None:
 	frappe.db.commit()  # nosemgrep
 
 
-def start_gunicorn():
+def start_gunicorn(workers: int):
 	with socket.socket() as s:
 		s.bind(("127.0.0.1", 0))
 		port = s.getsockname()[1]
 	gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
 	log = open(os.path.join(frappe.local.sites_path, "..", "logs", "portal-bench-gunicorn.log"), "ab")
 	server = subprocess.Popen(
-		[gunicorn, "-b", f"127.0.0.1:{port}", "-w", "4", "-t", "120", "--preload", "frappe.app:application"],
+		[
+			gunicorn,
+			"-b",
+			f"127.0.0.1:{port}",
+			"-w",
+			str(workers),
+			"-t",
+			"120",
+			"--preload",
+			"frappe.app:application",
+		],
 		cwd=frappe.local.sites_path,
 		stdout=log,
 		stderr=subprocess.STDOUT,
@@ -209,7 +230,7 @@ def login(url: str, user: str) -> str:
 	return response.cookies["sid"]
 
 
-def measure(url: str, cookie: str, connections: int, seconds: int) -> dict:
+def measure(url: str, cookie: str, connections: int, seconds: int, label: str = "measure") -> dict:
 	with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
 		script.write(LUA)
 	command = [
@@ -227,11 +248,14 @@ def measure(url: str, cookie: str, connections: int, seconds: int) -> dict:
 	]
 	for name, value in headers(cookie).items():
 		command += ["-H", f"{name}: {value}"]
-	click.echo(f"wrk {connections} connections for {seconds}s on /support/tickets", err=True)
+	click.echo(f"{label}: wrk {connections} connections for {seconds}s on /support/tickets", err=True)
 	output = subprocess.run(
-		[*command, url + "/support/tickets"], capture_output=True, text=True, check=True
+		[*command, url + "/support/tickets"], stdout=subprocess.PIPE, text=True, check=True
 	).stdout
 	os.unlink(script.name)
+	for line in output.splitlines():
+		if line.startswith("latency "):
+			click.echo(line, err=True)
 	result = dict(part.split("=") for part in output.split("RESULT ", 1)[1].split())
 	assert result["errors"] == "0", output
 	return {"p50_ms": float(result["p50_ms"]), "p95_ms": float(result["p95_ms"]), "rps": float(result["rps"])}
