@@ -16,6 +16,10 @@ worker process, and answers exactly as Frappe does (tests/test_page_speed.py com
   scripts and styles; `extract_script_and_style_tags` keeps the answer per HTML text.
 - Field names: frappe.qb runs each field name given as text through sqlparse to strip comments;
   `RememberingSqlparse` keeps the answer per text.
+- Redirects: Frappe queries the Website Route Redirect rows on every page; when the site has none
+  (Website Settings, cached as a document, lists them) and no app declares any, there is nothing to do.
+- The user's name and picture: Frappe queries them for every page; the request has the user's cached
+  document already.
 - Apps: the boot data of a page asks `frappe.apps.get_apps` (a query per app) three times; once per
   request is enough.
 
@@ -34,6 +38,7 @@ from werkzeug.routing import Map, Rule
 import frappe
 from frappe import apps as frappe_apps
 from frappe.database import query
+from frappe.utils import user as frappe_user
 from frappe.utils.caching import request_cache
 from frappe.website import path_resolver, router
 from frappe.website import utils as website_utils
@@ -104,6 +109,8 @@ def attach() -> None:
 	web_page.extract_script_and_style_tags = extract_script_and_style_tags
 	query.sqlparse = REMEMBERING_SQLPARSE
 	website_utils.get_apps = get_apps
+	path_resolver.resolve_redirect = resolve_redirect
+	frappe_user.get_fullname_and_avatar = get_fullname_and_avatar
 
 
 def _compiled_source(compile, source: str):
@@ -205,3 +212,25 @@ def get_apps():
 
 
 _request_get_apps = request_cache(frappe_apps.get_apps)
+
+
+def resolve_redirect(path: str, query_string=None):
+	"""frappe.website.path_resolver.resolve_redirect, without its query when there are no redirects."""
+	if frappe.get_hooks("website_redirects") or frappe.get_cached_doc("Website Settings").route_redirects:
+		return _frappe_resolve_redirect(path, query_string)
+
+
+_frappe_resolve_redirect = path_resolver.resolve_redirect
+resolve_redirect.__wrapped_frappe__ = _frappe_resolve_redirect
+
+
+def get_fullname_and_avatar(user: str) -> frappe._dict:
+	"""frappe.utils.user.get_fullname_and_avatar, from the cached User document instead of a query."""
+	doc = frappe.get_cached_doc("User", user)
+	return frappe._dict(
+		fullname=" ".join(filter(None, [doc.first_name, doc.last_name])), avatar=doc.user_image, name=doc.name
+	)
+
+
+_frappe_get_fullname_and_avatar = frappe_user.get_fullname_and_avatar
+get_fullname_and_avatar.__wrapped_frappe__ = _frappe_get_fullname_and_avatar
