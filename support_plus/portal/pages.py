@@ -42,7 +42,6 @@ def list_tickets(
 			issue.name,
 			issue.subject,
 			issue.status,
-			issue.modified,
 			issue.opening_date,
 			issue.priority,
 			an.Count(issue.name).over().as_("total"),  # the count in the same round trip
