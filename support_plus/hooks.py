@@ -46,6 +46,8 @@ has_website_permission = {
 
 # Website pages without Frappe 15 per-request recompiling and reparsing (support_plus/portal/page_speed.py).
 before_request = ["support_plus.portal.page_speed.attach"]
+# The /support pages' navbar and footer, kept per site look (support_plus/portal/cached_blocks.py).
+jinja = {"methods": ["support_plus.portal.cached_blocks.portal_web_block"]}
 # The /support pages are Frappe template pages, asked for first (support_plus/portal/renderer.py).
 page_renderer = ["support_plus.portal.renderer.SupportPortalPage"]
 
