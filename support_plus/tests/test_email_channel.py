@@ -317,6 +317,14 @@ class TestCustomerEmails(EmailChannelTestCase):
 		self.set_status("In Progress")
 		self.assertEqual(self.new_emails(), [])
 
+	def test_a_contact_marked_unsubscribed_gets_none_at_any_of_its_addresses(self):
+		frappe.db.set_value("Contact", self.contact, "unsubscribed", 1)  # BUYER is its second address
+		try:
+			self.set_status("In Progress")
+			self.assertEqual(self.new_emails(), [])
+		finally:
+			frappe.db.set_value("Contact", self.contact, "unsubscribed", 0)
+
 	def test_each_kind_can_be_switched_off(self):
 		frappe.db.set_single_value("Support Plus Settings", "notify_customer_status_change", 0)
 		try:

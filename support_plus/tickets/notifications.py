@@ -126,7 +126,21 @@ def can_send_email() -> bool:
 
 
 def _contact_unsubscribed(email_id: str) -> bool:
-	return bool(frappe.db.exists("Contact", {"email_id": email_id, "unsubscribed": 1}))
+	"""Whether a Contact marked Unsubscribed has this address, as its primary or any other address."""
+	contact = frappe.qb.DocType("Contact")
+	contact_email = frappe.qb.DocType("Contact Email")
+	return bool(
+		frappe.qb.from_(contact)
+		.left_join(contact_email)
+		.on((contact_email.parent == contact.name) & (contact_email.parenttype == "Contact"))
+		.select(contact.name)
+		.where(
+			(contact.unsubscribed == 1)
+			& ((contact.email_id == email_id) | (contact_email.email_id == email_id))
+		)
+		.limit(1)
+		.run()
+	)
 
 
 def _enabled(setting: str) -> bool:
