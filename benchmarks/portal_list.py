@@ -1,10 +1,12 @@
 """/support/tickets for one portal user under concurrent load, on the production server (gunicorn).
 
-    ./scripts/benchmark.sh portal_list [--tickets 100000] [--customers 1000] [--connections 10] [--seconds 15] [--keep]
+    ./scripts/benchmark.sh portal_list [--tickets 100000] [--customers 1000] [--connections 10]
+        [--seconds 15] [--workers N] [--keep]
 
 Bulk-loads the tickets across the customers (one portal contact each; kept between runs with --keep,
-otherwise removed at the end), starts gunicorn with 4 workers on a free loopback port, logs in as one
-portal user and loads /support/tickets with wrk (Debian's) for the given time.
+otherwise removed at the end), starts gunicorn with the bench's gunicorn_workers on a free loopback
+port, logs in as one portal user, warms every worker with 3 s of the same load and loads
+/support/tickets with wrk (Debian's) for the given time, printing the latency spread on stderr.
 Target on the 2-core machine: p95 <= 150 ms at 10 concurrent clients.
 Last line: portal_list p50_ms=<n> p95_ms=<n> rps=<n>
 """
