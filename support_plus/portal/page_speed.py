@@ -16,8 +16,6 @@ worker process, and answers exactly as Frappe does (tests/test_page_speed.py com
   scripts and styles; `extract_script_and_style_tags` keeps the answer per HTML text.
 - Field names: frappe.qb runs each field name given as text through sqlparse to strip comments;
   `RememberingSqlparse` keeps the answer per text.
-- Redirects: Frappe queries the Website Route Redirect rows on every page; when the site has none
-  (Website Settings, cached as a document, lists them) and no app declares any, there is nothing to do.
 - The user's name and picture: Frappe queries them for every page; the request has the user's cached
   document already.
 - Apps: the boot data of a page asks `frappe.apps.get_apps` (a query per app) three times; once per
@@ -109,7 +107,6 @@ def attach() -> None:
 	web_page.extract_script_and_style_tags = extract_script_and_style_tags
 	query.sqlparse = REMEMBERING_SQLPARSE
 	website_utils.get_apps = get_apps
-	path_resolver.resolve_redirect = resolve_redirect
 	frappe_user.get_fullname_and_avatar = get_fullname_and_avatar
 
 
@@ -212,16 +209,6 @@ def get_apps():
 
 
 _request_get_apps = request_cache(frappe_apps.get_apps)
-
-
-def resolve_redirect(path: str, query_string=None):
-	"""frappe.website.path_resolver.resolve_redirect, without its query when there are no redirects."""
-	if frappe.get_hooks("website_redirects") or frappe.get_cached_doc("Website Settings").route_redirects:
-		return _frappe_resolve_redirect(path, query_string)
-
-
-_frappe_resolve_redirect = path_resolver.resolve_redirect
-resolve_redirect.__wrapped_frappe__ = _frappe_resolve_redirect
 
 
 def get_fullname_and_avatar(user: str) -> frappe._dict:

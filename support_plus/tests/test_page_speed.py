@@ -114,7 +114,6 @@ class TestParsedOnce(FrappeTestCase):
 	def test_attach_puts_the_remembering_versions_in_place(self):
 		from frappe.database import query
 		from frappe.utils import user as frappe_user
-		from frappe.website import path_resolver
 
 		frappe.local.request = frappe._dict(path="/support/tickets")
 		try:
@@ -124,7 +123,6 @@ class TestParsedOnce(FrappeTestCase):
 			frappe.local.jenv = frappe.local.jloader = None
 		self.assertIs(web_page.extract_script_and_style_tags, page_speed.extract_script_and_style_tags)
 		self.assertIs(query.sqlparse, page_speed.REMEMBERING_SQLPARSE)
-		self.assertIs(path_resolver.resolve_redirect, page_speed.resolve_redirect)
 		self.assertIs(frappe_user.get_fullname_and_avatar, page_speed.get_fullname_and_avatar)
 		# and the database still answers through it
 		self.assertEqual(frappe.db.get_value("User", "Administrator", "user_type"), "System User")
@@ -137,25 +135,6 @@ class TestParsedOnce(FrappeTestCase):
 			self.assertEqual(remembering.format(field, strip_comments=True, keyword_case="lower"), expected)
 		self.assertEqual(len(remembering.formatted), 4)
 		self.assertEqual(remembering.split("select 1; select 2"), sqlparse.split("select 1; select 2"))
-
-	def test_redirects_still_redirect(self):
-		settings = frappe.get_doc("Website Settings")
-		self.assertIsNone(page_speed.resolve_redirect("support/old-tickets"))
-		settings.append("route_redirects", {"source": "/support/old-tickets", "target": "/support/tickets"})
-		settings.save()
-		try:
-			with self.assertRaises(frappe.Redirect):
-				page_speed.resolve_redirect("support/old-tickets")
-			self.assertEqual(frappe.flags.redirect_location, "/support/tickets")
-			self.assertIsNone(page_speed.resolve_redirect("support/tickets"))
-		finally:
-			settings.reload()
-			settings.route_redirects = [
-				r for r in settings.route_redirects if r.source != "/support/old-tickets"
-			]
-			settings.save()
-			frappe.cache.delete_value("website_redirects")
-		self.assertIsNone(page_speed.resolve_redirect("support/old-tickets"))
 
 	def test_name_and_picture_as_frappe_has_them(self):
 		email = make_user("sp-speed@example.com", [], first_name="Speedy")
