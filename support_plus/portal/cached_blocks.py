@@ -17,6 +17,8 @@ from markupsafe import Markup
 import frappe
 from frappe.utils.jinja_globals import web_block
 
+from support_plus.portal.page_speed import remember
+
 DEFAULTS = {"navbar": "Standard Navbar", "footer": "Standard Footer"}
 MAX_AGE = 300  # seconds
 _BLOCKS: dict[tuple, tuple[float, str, dict, dict]] = {}
@@ -39,23 +41,24 @@ def portal_web_block(context, which: str) -> Markup:
 	)
 	entry = _BLOCKS.get(key)
 	if entry is None or time.monotonic() - entry[0] > MAX_AGE:
-		scripts, styles = (
-			dict(frappe.flags.web_block_scripts or {}),
-			dict(frappe.flags.web_block_styles or {}),
-		)
-		html = web_block(
-			template,
-			values=context.get("_context_dict") or context.get_all(),
-			add_container=0,
-			add_top_padding=0,
-			add_bottom_padding=0,
-		)
-		if len(_BLOCKS) >= 64:
-			_BLOCKS.clear()
-		added_scripts = {k: v for k, v in (frappe.flags.web_block_scripts or {}).items() if k not in scripts}
-		added_styles = {k: v for k, v in (frappe.flags.web_block_styles or {}).items() if k not in styles}
-		entry = _BLOCKS[key] = (time.monotonic(), html, added_scripts, added_styles)
+		_BLOCKS.pop(key, None)
+		entry = remember(_BLOCKS, key, lambda: _rendered(context, template), 64)
 	else:  # what rendering would have noted: this template's scripts and styles are on the page
 		frappe.flags.web_block_scripts = {**(frappe.flags.web_block_scripts or {}), **entry[2]}
 		frappe.flags.web_block_styles = {**(frappe.flags.web_block_styles or {}), **entry[3]}
 	return Markup(entry[1])
+
+
+def _rendered(context, template: str) -> tuple[float, str, dict, dict]:
+	"""(when, html, the scripts and styles it put on the page) for base.html's web_block call."""
+	scripts, styles = dict(frappe.flags.web_block_scripts or {}), dict(frappe.flags.web_block_styles or {})
+	html = web_block(
+		template,
+		values=context.get("_context_dict") or context.get_all(),
+		add_container=0,
+		add_top_padding=0,
+		add_bottom_padding=0,
+	)
+	added_scripts = {k: v for k, v in (frappe.flags.web_block_scripts or {}).items() if k not in scripts}
+	added_styles = {k: v for k, v in (frappe.flags.web_block_styles or {}).items() if k not in styles}
+	return time.monotonic(), html, added_scripts, added_styles

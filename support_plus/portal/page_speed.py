@@ -110,17 +110,20 @@ def attach() -> None:
 	frappe_user.get_fullname_and_avatar = get_fullname_and_avatar
 
 
+def remember(store: dict, key, make, limit: int):
+	"""`store[key]`, made by `make()` the first time; a full store is emptied (each cache stays bounded)."""
+	if (value := store.get(key)) is None:
+		if len(store) >= limit:
+			store.clear()
+		value = store[key] = make()
+	return value
+
+
 def _compiled_source(compile, source: str):
-	key = hash(source)
-	entry = _SOURCES.get(key)
-	if entry is None or entry[0] != source:
-		if len(_SOURCES) >= 256:
-			_SOURCES.clear()
-		entry = _SOURCES[key] = (source, compile(source))
-	return entry[1]
+	return remember(_SOURCES, source, lambda: compile(source), 256)
 
 
-_SOURCES: dict[int, tuple[str, object]] = {}
+_SOURCES: dict[str, object] = {}
 
 
 _ROUTE_MAPS: dict[tuple, Map] = {}
@@ -130,11 +133,7 @@ def _route_map(rules: list[Rule]) -> Map:
 	key = tuple(
 		(rule.rule, rule.endpoint, json.dumps(rule.defaults, sort_keys=True, default=str)) for rule in rules
 	)
-	if (route_map := _ROUTE_MAPS.get(key)) is None:
-		if len(_ROUTE_MAPS) >= 32:
-			_ROUTE_MAPS.clear()
-		route_map = _ROUTE_MAPS[key] = Map(rules)
-	return route_map
+	return remember(_ROUTE_MAPS, key, lambda: Map(rules), 32)
 
 
 def evaluate_dynamic_routes(rules, path):
@@ -165,10 +164,7 @@ def extract_script_and_style_tags(html: str) -> tuple[str, list, list]:
 	Frappe parses the rendered navbar and footer with BeautifulSoup on every page to move their scripts
 	and styles to the end (a quarter of a portal page's time); the answer depends on the text alone.
 	"""
-	if (result := _EXTRACTED.get(html)) is None:
-		if len(_EXTRACTED) >= 64:
-			_EXTRACTED.clear()
-		result = _EXTRACTED[html] = _frappe_extract(html)
+	result = remember(_EXTRACTED, html, lambda: _frappe_extract(html), 64)
 	return result[0], list(result[1]), list(result[2])
 
 
@@ -193,11 +189,7 @@ class RememberingSqlparse:
 		if not isinstance(sql, str) or encoding is not None:
 			return sqlparse.format(sql, encoding, **options)
 		key = (sql, *sorted(options.items()))
-		if (result := self.formatted.get(key)) is None:
-			if len(self.formatted) >= 1024:
-				self.formatted.clear()
-			result = self.formatted[key] = sqlparse.format(sql, **options)
-		return result
+		return remember(self.formatted, key, lambda: sqlparse.format(sql, **options), 1024)
 
 
 REMEMBERING_SQLPARSE = RememberingSqlparse()

@@ -61,7 +61,9 @@ def list_tickets(
 		if row.opening_date not in dates:
 			dates[row.opening_date] = global_date_format(row.opening_date) if row.opening_date else ""
 		row.opened = dates[row.opening_date]
-		row.status_label = labels.get(row.status) or labels.setdefault(row.status, _(row.status))
+		if row.status not in labels:
+			labels[row.status] = _(row.status)
+		row.status_label = labels[row.status]
 	return {"tickets": rows, "total": total, "page": page, "pages": max(1, ceil(total / PAGE_SIZE))}
 
 
