@@ -31,10 +31,14 @@ doctype_list_js = {"Issue": "public/js/issue_list.js"}
 
 permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
+	# Every doctype: portal users list no child-table rows (Contact Email, Dynamic Link, Has Role, ...).
+	"*": "support_plus.portal.access.portal_query_conditions",
 }
 
 has_permission = {
 	"Issue": "support_plus.permissions.issue.has_permission",
+	# A ticket's private file is read by no portal user who cannot see the ticket, through any record.
+	"File": "support_plus.portal.access.file_permission",
 }
 
 has_website_permission = {
@@ -48,26 +52,33 @@ has_website_permission = {
 before_request = ["support_plus.portal.page_speed.attach"]
 # The /support pages' navbar and footer, kept per site look (support_plus/portal/cached_blocks.py).
 jinja = {"methods": ["support_plus.portal.cached_blocks.portal_web_block"]}
-# The /support pages are Frappe template pages, asked for first (support_plus/portal/renderer.py).
-page_renderer = ["support_plus.portal.renderer.SupportPortalPage"]
+# The /support pages are Frappe template pages, asked for first; ERPNext's ticket list (/issue, /issues)
+# and Frappe's article pages (/kb/...) redirect to them in any case of the path (support_plus/portal/renderer.py).
+page_renderer = [
+	"support_plus.portal.renderer.SupportPortalPage",
+	"support_plus.portal.renderer.MovedPortalPage",
+]
 
 website_route_rules = [
 	{"from_route": "/support/tickets/<ticket>", "to_route": "support/tickets/ticket"},
 	{"from_route": "/support/kb/<path:article>", "to_route": "support/kb/article"},
 ]
-# ERPNext's /issues lists every ticket of the customer to any of its contacts: the portal is /support.
-website_redirects = [
-	{"source": "/issues", "target": "/support/tickets"},
-	{"source": r"/issues/(.*)", "target": r"/support/tickets/\1"},
-	# Knowledge base articles are served (audience checked, never cached) by the portal.
-	{"source": r"/kb/(.+)", "target": r"/support/kb/\1"},
-]
 standard_portal_menu_items = [
 	{"title": "Support", "route": "/support", "reference_doctype": "Issue"},
 ]
 
-# ERPNext whitelists these without any permission check.
+# ERPNext and Frappe whitelist these without the permission check their siblings make: the
+# replacements, each checked against the original, are in support_plus/overrides/.
 override_whitelisted_methods = {
+	"frappe.client.get_count": "support_plus.overrides.client.get_count",
+	"frappe.desk.listview.get_group_by_count": "support_plus.overrides.desk.get_group_by_count",
+	"frappe.desk.like.toggle_like": "support_plus.overrides.desk.toggle_like",
+	"frappe.email.relink": "support_plus.overrides.email.relink",
+	"erpnext.support.doctype.issue.issue.make_issue_from_communication": (
+		"support_plus.overrides.email.make_issue_from_communication"
+	),
+	"frappe.www.list.get": "support_plus.overrides.web_list.get",
+	"frappe.www.list.get_list_data": "support_plus.overrides.web_list.get_list_data",
 	"erpnext.support.doctype.issue.issue.set_status": "support_plus.api.tickets.set_status",
 	"erpnext.support.doctype.issue.issue.set_multiple_status": "support_plus.api.tickets.set_multiple_status",
 	"frappe.website.doctype.help_article.help_article.add_feedback": "support_plus.api.kb.add_feedback",
@@ -102,6 +113,9 @@ doc_events = {
 		],
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
 	},
+	# Portal users are kept in their customer (support_plus/portal/access.py).
+	"Contact": {"validate": "support_plus.portal.access.guard_contact"},
+	"File": {"validate": "support_plus.portal.access.guard_file"},
 	"Communication": {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
 		"on_update": "support_plus.tickets.reopen.keep_status_after_message",

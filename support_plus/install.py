@@ -1,6 +1,7 @@
 """Install, migrate and uninstall hooks: everything support_plus adds to a site is (re)applied here."""
 
 from support_plus.kb.articles import ensure_fulltext_index
+from support_plus.overrides import check_versions
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.email_templates import ensure_email_templates
@@ -25,6 +26,7 @@ def after_migrate():
 
 
 def apply_all():
+	check_versions()
 	ensure_roles()
 	apply_customizations()
 	apply_issue_permissions()

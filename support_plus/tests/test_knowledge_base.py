@@ -128,9 +128,18 @@ class TestKnowledgeBase(SupportTestCase):
 		hidden = guest.get(server.url + "/support/" + self.private.route, timeout=30, allow_redirects=False)
 		self.assertIn(hidden.status_code, (301, 302, 303))
 		self.assertNotIn("counter", hidden.text)
-		frappe_page = guest.get(server.url + "/" + self.private.route, timeout=30, allow_redirects=False)
-		self.assertIn(frappe_page.status_code, (301, 302))
-		self.assertIn("/support/kb/", frappe_page.headers["Location"])
+		rest = self.private.route.partition("/")[2]
+		for path in (self.private.route, "KB/" + rest, "Kb/" + rest, "kb/" + rest.upper()):
+			frappe_page = guest.get(f"{server.url}/{path}", timeout=30, allow_redirects=False)
+			self.assertIn(frappe_page.status_code, (301, 302), path)
+			self.assertIn("/support/kb/", frappe_page.headers["Location"])
+			self.assertNotIn("counter", frappe_page.text)
+			followed = guest.get(f"{server.url}/{path}", timeout=30)
+			self.assertNotIn("reset the printer jam counter", followed.text, path)
+		sitemap = guest.get(server.url + "/sitemap.xml", timeout=30)
+		self.assertEqual(sitemap.status_code, 200)
+		self.assertIn(self.best.route, sitemap.text)  # Frappe's sitemap, less customers-only articles
+		self.assertNotIn(self.private.route, sitemap.text)
 		self.assertEqual(guest.get(server.url + "/support/" + self.draft.route, timeout=30).status_code, 404)
 		reader = server.login(READER).get(server.url + "/support/" + self.private.route, timeout=30)
 		self.assertIn("reset the printer jam counter", reader.text)
