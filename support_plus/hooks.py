@@ -48,8 +48,8 @@ has_website_permission = {
 # Customer portal
 # ---------------
 
-# Website pages without Frappe 15 per-request recompiling and reparsing (support_plus/portal/page_speed.py).
-before_request = ["support_plus.portal.page_speed.attach"]
+# Website pages without Frappe 15 per-request recompiling and reparsing (support_plus/overrides/page_speed.py).
+before_request = ["support_plus.overrides.page_speed.attach"]
 # The /support pages' navbar and footer, kept per site look (support_plus/portal/cached_blocks.py).
 jinja = {"methods": ["support_plus.portal.cached_blocks.portal_web_block"]}
 # The /support pages are Frappe template pages, asked for first; ERPNext's ticket list (/issue, /issues)
@@ -89,9 +89,9 @@ override_whitelisted_methods = {
 }
 
 # Support Email Accounts (append to Issue): bounces and auto-replies never become tickets, unreadable
-# messages are kept (support_plus/email_channel/account.py says why this needs the class).
+# messages are kept (support_plus/overrides/email_account.py says why this needs the class).
 override_doctype_class = {
-	"Email Account": "support_plus.email_channel.account.SupportEmailAccount",
+	"Email Account": "support_plus.overrides.email_account.SupportEmailAccount",
 }
 
 # Document events on ERPNext doctypes

@@ -17,7 +17,7 @@ from markupsafe import Markup
 import frappe
 from frappe.utils.jinja_globals import web_block
 
-from support_plus.portal.page_speed import remember
+from support_plus.utils.memo import remember
 
 DEFAULTS = {"navbar": "Standard Navbar", "footer": "Standard Footer"}
 MAX_AGE = 300  # seconds

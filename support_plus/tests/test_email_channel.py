@@ -131,7 +131,7 @@ class EmailChannelTestCase(SupportTestCase):
 
 class TestIncomingEmail(EmailChannelTestCase):
 	def test_the_account_class_is_support_plus(self):
-		from support_plus.email_channel.account import SupportEmailAccount
+		from support_plus.overrides.email_account import SupportEmailAccount
 
 		self.assertIsInstance(frappe.get_doc("Email Account", ACCOUNT), SupportEmailAccount)
 

@@ -12,8 +12,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils.jinja import get_jloader
 from frappe.website.doctype.web_page import web_page
 
-from support_plus.portal import page_speed
-from support_plus.portal.page_speed import ProcessTemplateLoader
+from support_plus.overrides import page_speed
+from support_plus.overrides.page_speed import ProcessTemplateLoader
 from support_plus.portal.renderer import SupportPortalPage
 from support_plus.tests.utils import make_user
 
@@ -72,7 +72,7 @@ class TestTemplateLoader(FrappeTestCase):
 		self.assertEqual(loader.reads, 2)
 
 	def test_attached_to_web_pages(self):
-		self.assertIn("support_plus.portal.page_speed.attach", frappe.get_hooks("before_request"))
+		self.assertIn("support_plus.overrides.page_speed.attach", frappe.get_hooks("before_request"))
 
 
 class TestRouteMapCache(FrappeTestCase):
@@ -126,6 +126,15 @@ class TestParsedOnce(FrappeTestCase):
 		self.assertIs(frappe_user.get_fullname_and_avatar, page_speed.get_fullname_and_avatar)
 		# and the database still answers through it
 		self.assertEqual(frappe.db.get_value("User", "Administrator", "user_type"), "System User")
+		# a REST or method request of the same worker runs on Frappe's own functions again
+		frappe.local.request = frappe._dict(path="/api/method/ping")
+		try:
+			page_speed.attach()
+		finally:
+			del frappe.local.request
+		for module, name, frappes in page_speed.FRAPPES:
+			self.assertIs(getattr(module, name), frappes, name)
+		self.assertIsNot(query.sqlparse, page_speed.REMEMBERING_SQLPARSE)
 
 	def test_field_formatting_is_sqlparses(self):
 		remembering = page_speed.RememberingSqlparse()

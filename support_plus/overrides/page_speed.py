@@ -1,5 +1,8 @@
 """Frappe 15's website pages without the work it redoes on every request; what a page shows stays per request.
 
+Follows Frappe 15.44 (support_plus.overrides.check_versions refuses another major version). Only web page
+requests get these: `attach` puts Frappe's own functions back for REST, method and file requests.
+
 Measured on a portal page (`benchmarks/portal_list.py`): a logged-in page cost about 60 ms of CPU, of
 which these took more than half. Each piece below keeps a result that depends only on its inputs, per
 worker process, and answers exactly as Frappe does (tests/test_page_speed.py compares them):
@@ -41,6 +44,8 @@ from frappe.utils.caching import request_cache
 from frappe.website import path_resolver, router
 from frappe.website import utils as website_utils
 from frappe.website.doctype.web_page import web_page
+
+from support_plus.utils.memo import remember
 
 SKIP = ("/api/", "/assets/", "/files/", "/private/", "/socket.io/")
 
@@ -87,9 +92,12 @@ def process_loader() -> ProcessTemplateLoader:
 
 
 def attach() -> None:
-	"""`before_request`: give the request's Jinja environment the process's caches (web pages)."""
+	"""`before_request`: give a web page request the process's caches; any other request (REST,
+	methods, files) runs on Frappe's own functions, put back in case an earlier page of this worker
+	replaced them."""
 	request = getattr(frappe.local, "request", None)
 	if request is None or request.path.startswith(SKIP):
+		_put(FRAPPES)
 		return
 	loader = frappe.local.jloader = process_loader()
 	jenv = frappe.get_jenv()
@@ -103,20 +111,12 @@ def attach() -> None:
 			return original(source, name, filename, raw, defer_init)
 
 		jenv.compile = compile
-	router.evaluate_dynamic_routes = path_resolver.evaluate_dynamic_routes = evaluate_dynamic_routes
-	web_page.extract_script_and_style_tags = extract_script_and_style_tags
-	query.sqlparse = REMEMBERING_SQLPARSE
-	website_utils.get_apps = get_apps
-	frappe_user.get_fullname_and_avatar = get_fullname_and_avatar
+	_put(PATCHES)
 
 
-def remember(store: dict, key, make, limit: int):
-	"""`store[key]`, made by `make()` the first time; a full store is emptied (each cache stays bounded)."""
-	if (value := store.get(key)) is None:
-		if len(store) >= limit:
-			store.clear()
-		value = store[key] = make()
-	return value
+def _put(assignments) -> None:
+	for module, name, value in assignments:
+		setattr(module, name, value)
 
 
 def _compiled_source(compile, source: str):
@@ -213,3 +213,15 @@ def get_fullname_and_avatar(user: str) -> frappe._dict:
 
 _frappe_get_fullname_and_avatar = frappe_user.get_fullname_and_avatar
 get_fullname_and_avatar.__wrapped_frappe__ = _frappe_get_fullname_and_avatar
+
+
+# What attach() replaces for web pages, and Frappe's own functions, put back for every other request.
+PATCHES = (
+	(router, "evaluate_dynamic_routes", evaluate_dynamic_routes),
+	(path_resolver, "evaluate_dynamic_routes", evaluate_dynamic_routes),
+	(web_page, "extract_script_and_style_tags", extract_script_and_style_tags),
+	(query, "sqlparse", REMEMBERING_SQLPARSE),
+	(website_utils, "get_apps", get_apps),
+	(frappe_user, "get_fullname_and_avatar", get_fullname_and_avatar),
+)
+FRAPPES = tuple((module, name, getattr(module, name)) for module, name, _ in PATCHES)
