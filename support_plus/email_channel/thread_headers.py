@@ -12,6 +12,8 @@ import re
 
 import frappe
 
+from support_plus.tickets.conversation import conversation_query
+
 MAX_REFERENCES = 10
 HEADER_END = re.compile(r"\r?\n\r?\n")
 
@@ -40,19 +42,9 @@ def thread_message_ids(ticket: str, exclude: str | None = None) -> list[str]:
 	"""Message-IDs of the ticket's emails, oldest first (sent and received; automated ones excluded)."""
 	comm = frappe.qb.DocType("Communication")
 	query = (
-		frappe.qb.from_(comm)
+		conversation_query(ticket)
 		.select(comm.message_id)
-		.where(
-			(comm.reference_doctype == "Issue")
-			& (comm.reference_name == ticket)
-			& (comm.communication_type == "Communication")
-			& (comm.communication_medium == "Email")
-			& comm.message_id.isnotnull()
-			& (comm.message_id != "")
-			& (comm.is_automated == 0)
-		)
-		.orderby(comm.creation)
-		.orderby(comm.name)
+		.where((comm.communication_medium == "Email") & comm.message_id.isnotnull() & (comm.message_id != ""))
 	)
 	if exclude:
 		query = query.where(comm.message_id != exclude)

@@ -13,6 +13,7 @@ from frappe.utils.html_utils import sanitize_html
 
 from support_plus.portal.access import get_visible_ticket, ticket_condition
 from support_plus.tickets.lifecycle import ACTIVE, STATUSES
+from support_plus.tickets.conversation import conversation_query
 
 PAGE_SIZE = 20
 
@@ -74,15 +75,11 @@ def ticket_view(name: str) -> dict:
 	except frappe.DoesNotExistError:
 		raise frappe.PageDoesNotExistError
 	assigned = json.loads(doc.get("_assign") or "[]")
-	conversation = frappe.get_all(
-		"Communication",
-		filters={
-			"reference_doctype": "Issue",
-			"reference_name": doc.name,
-			"communication_type": "Communication",
-		},
-		fields=["name", "sender", "sender_full_name", "sent_or_received", "content", "creation"],
-		order_by="creation asc",
+	comm = frappe.qb.DocType("Communication")
+	conversation = (
+		conversation_query(doc.name)
+		.select(comm.name, comm.sender, comm.sender_full_name, comm.sent_or_received, comm.content, comm.creation)
+		.run(as_dict=True)
 	)
 	for message in conversation:
 		message.content = sanitize_html(message.content or "")  # agents' emails are HTML

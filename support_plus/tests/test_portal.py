@@ -204,12 +204,26 @@ class TestWhoSeesWhat(PortalTestCase):
 				"reference_name": self.anna_ticket,
 			}
 		).insert()
+		frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Email",
+				"sent_or_received": "Received",
+				"sender": "mailer-daemon@mail.example",
+				"content": "BOUNCE: Delivery to agent@support failed",
+				"is_automated": 1,
+				"reference_doctype": "Issue",
+				"reference_name": self.anna_ticket,
+			}
+		).insert()
 		frappe.set_user(ANNA)
 		text = " ".join(c.content for c in ticket_view(self.anna_ticket)["conversation"])
 		self.assertIn("We will send a technician.", text)
 		self.assertNotIn("<script>", text)
 		self.assertNotIn("INTERNAL", text)
 		self.assertNotIn("FOLLOWUP", text)
+		self.assertNotIn("BOUNCE", text, "bounces and auto-replies are not the customer's conversation")
 
 
 class TestCustomerActions(PortalTestCase):

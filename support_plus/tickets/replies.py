@@ -10,6 +10,7 @@ from frappe.email.email_body import get_message_id
 from frappe.utils import get_fullname, get_string_between, sanitize_html, strip_html
 
 from support_plus.setup import email_templates
+from support_plus.tickets.conversation import conversation_query
 from support_plus.tickets.lifecycle import FINAL, OPEN, REPLIED
 from support_plus.tickets.notifications import email_customer, portal_link
 
@@ -60,16 +61,6 @@ def reply_to_customer(issue: str, message: str) -> str:
 def last_customer_message(ticket: str) -> str | None:
 	comm = frappe.qb.DocType("Communication")
 	rows = (
-		frappe.qb.from_(comm)
-		.select(comm.name)
-		.where(
-			(comm.reference_doctype == "Issue")
-			& (comm.reference_name == ticket)
-			& (comm.communication_type == "Communication")
-			& (comm.sent_or_received == "Received")
-			& (comm.is_automated == 0)
-		)
-		.orderby(comm.creation, order=frappe.qb.desc)
-		.limit(1)
+		conversation_query(ticket).select(comm.name).where(comm.sent_or_received == "Received")
 	).run(pluck=True)
-	return rows[0] if rows else None
+	return rows[-1] if rows else None
