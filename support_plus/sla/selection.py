@@ -10,7 +10,6 @@ from frappe import _
 from frappe.utils import getdate
 from frappe.utils.nestedset import get_ancestors_of
 
-from support_plus.utils import clock
 
 RANK = {"Customer": 3, "Customer Group": 2, "Territory": 1}
 
@@ -48,8 +47,13 @@ def candidates() -> list[dict]:
 
 
 def select_sla(doc) -> str | None:
-	"""The most specific enabled SLA for this ticket and its priority."""
-	today = clock.today()
+	"""The most specific enabled SLA for this ticket and its priority.
+
+	An SLA's start and end dates say when the agreement is in force on the calendar: they are compared with
+	today's real date, not the ticket's clock (a pinned `frappe.flags.current_time` or a back-dated ticket
+	does not change which agreements exist). ERPNext ignores the start date and disables an SLA after its
+	end date with a daily job; its tests pin the clock years before their SLAs' start."""
+	today = getdate()
 	customer = doc.get("customer")
 	groups, territories = [], []
 	if customer:
