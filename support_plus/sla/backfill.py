@@ -24,6 +24,9 @@ FIELDS = (
 	"resolution_by",
 	"agreement_status",
 	"sla_health",
+	"first_response_time",
+	"resolution_time",
+	"user_resolution_time",
 )
 
 
@@ -51,6 +54,8 @@ def backfill(progress: Callable[[Iterable, str], Iterable] | None = None) -> int
 		if doc.status in RESPONSE_STATUSES and not doc.first_responded_on:
 			# Answered before the engine counted answers: the last status change is the best we know.
 			doc.first_responded_on = doc.status_changed_on or doc.modified
+		if doc.status in cfg.fulfilled_statuses and not doc.resolution_date:
+			doc.resolution_date = doc.get("resolved_on") or doc.status_changed_on or doc.modified
 		compute(doc, doc, cfg, now)
 		frappe.db.set_value("Issue", name, {field: doc.get(field) for field in FIELDS}, update_modified=False)
 	return len(names)
