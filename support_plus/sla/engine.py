@@ -12,6 +12,8 @@ The state of a ticket's clock:
 - `on_hold_since`: the start of the stop it is in now, if any;
 - `sla_clock_origin`: B(start) + the business time of the closed pauses, in the calendar of its SLA.
 A threshold p of a clock is reached when B(now) >= origin + p * duration: the sweep tests that in SQL.
+
+It also fills ERPNext's response and resolution metrics of the ticket (support_plus.sla.metrics).
 """
 
 import json

@@ -10,6 +10,8 @@ from frappe import _
 from frappe.utils import getdate
 from frappe.utils.nestedset import get_ancestors_of
 
+from erpnext.support.doctype.service_level_agreement.service_level_agreement import get_context
+
 
 RANK = {"Customer": 3, "Customer Group": 2, "Territory": 1}
 
@@ -71,7 +73,8 @@ def select_sla(doc) -> str | None:
 		depth = _entity_match(sla, customer, groups, territories)
 		if depth is None:
 			continue
-		if sla.condition and not frappe.safe_eval(sla.condition, None, {"doc": doc.as_dict()}):
+		# The names ERPNext gives a condition, and checks it with when the SLA is saved.
+		if sla.condition and not frappe.safe_eval(sla.condition, None, get_context(doc)):
 			continue
 		key = (rank_of(sla), depth, sla.name)
 		if best_key is None or key[:2] > best_key[:2] or (key[:2] == best_key[:2] and key[2] < best_key[2]):
