@@ -160,6 +160,21 @@ class TestIssueMetrics(SlaTestCase):
 		self.assertEqual(state.first_response_time, HOURS)  # Monday 16:00-17:00 in Berlin
 		self.assertEqual((state.resolution_time, state.user_resolution_time), (HOURS, HOURS))
 
+	def test_tickets_answered_before_the_metrics_get_them(self):
+		from support_plus.sla.backfill import fill_missing_metrics
+
+		doc = self.move(self.ticket("2026-03-02 10:00:00"), "2026-03-02 11:00:00", "Resolved")
+		blank = dict.fromkeys(("first_response_time", "resolution_time", "user_resolution_time"))
+		frappe.db.set_value("Issue", doc.name, blank, update_modified=False)
+		self.assertGreaterEqual(fill_missing_metrics(), 1)
+		state = metrics(doc.name)
+		self.assertEqual(
+			(state.first_response_time, state.resolution_time, state.user_resolution_time),
+			(HOURS, HOURS, HOURS),
+		)
+		fill_missing_metrics()
+		self.assertEqual(metrics(doc.name).first_response_time, HOURS, "filled once, unchanged after")
+
 
 class TestSlaDatesAgainstThePinnedClock(SlaTestCase):
 	def test_sla_in_force_today_applies_to_a_ticket_with_an_earlier_clock(self):
