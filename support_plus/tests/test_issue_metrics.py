@@ -7,7 +7,7 @@ from frappe.desk.form.assign_to import add as add_assignment
 from frappe.utils import add_days, get_datetime, get_fullname, getdate
 
 from support_plus.tests.sla_fixtures import HOURS, SlaTestCase, make_sla
-from support_plus.tests.utils import AGENT
+from support_plus.tests.utils import AGENT, make_customer
 
 
 def metrics(name):
@@ -92,8 +92,8 @@ class TestIssueMetrics(SlaTestCase):
 		self.assertEqual(state.first_responded_on, get_datetime("2026-03-02 12:00:00"))
 		self.assertEqual(state.first_response_time, 2 * HOURS)
 
-	def test_resolution_user_resolution_and_average_response_times(self):
-		doc = self.ticket("2026-03-02 10:00:00")
+	def conversation_then_resolved(self, **values):
+		doc = self.ticket("2026-03-02 10:00:00", **values)
 		for when, kind in (
 			("2026-03-02 10:00:00", "Received"),
 			("2026-03-02 11:00:00", "Sent"),  # answered after 1 h
@@ -103,7 +103,10 @@ class TestIssueMetrics(SlaTestCase):
 			self.at(when)
 			message(doc.name, kind, when)
 		self.assertEqual(metrics(doc.name).avg_response_time, 2700)  # (3600 + 1800) / 2
-		self.move(doc, "2026-03-02 15:00:00", "Resolved")
+		return self.move(doc, "2026-03-02 15:00:00", "Resolved")
+
+	def test_resolution_user_resolution_and_average_response_times(self):
+		doc = self.conversation_then_resolved()
 		state = metrics(doc.name)
 		self.assertEqual(state.resolution_time, 5 * HOURS)  # wall clock, as ERPNext
 		self.assertEqual(state.user_resolution_time, 3 * HOURS)  # less the 2 h waiting for the customer
@@ -114,6 +117,17 @@ class TestIssueMetrics(SlaTestCase):
 		self.move(reopened, "2026-03-02 12:00:00", "Open")
 		state = metrics(reopened.name)
 		self.assertEqual((state.resolution_time, state.user_resolution_time), (None, None))
+
+	def test_erpnext_issue_summary_report_shows_them(self):
+		from erpnext.support.report.issue_summary.issue_summary import execute
+
+		customer = make_customer("SP Metrics Report Customer")
+		self.conversation_then_resolved(customer=customer)
+		filters = {"based_on": "Customer", "customer": customer, "from_date": "2000-01-01"}
+		[row] = execute({**filters, "to_date": "2100-01-01"})[1]
+		columns = ("avg_first_response_time", "avg_response_time", "avg_resolution_time", "avg_user_resolution_time")
+		# First response Monday 16:00-17:00 in Berlin; the rest as in the test above.
+		self.assertEqual([row[column] for column in columns], [HOURS, 2700, 5 * HOURS, 3 * HOURS])
 
 	def test_on_hold_since_marks_the_pause(self):
 		doc = self.ticket("2026-03-02 10:00:00")
