@@ -118,7 +118,11 @@ doc_events = {
 	"File": {"validate": "support_plus.portal.access.guard_file"},
 	"Communication": {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
-		"on_update": "support_plus.tickets.reopen.keep_status_after_message",
+		"on_update": [
+			"support_plus.tickets.reopen.keep_status_after_message",
+			# After Frappe's and ERPNext's: response metrics at the messages' dates, in the SLA's business time.
+			"support_plus.sla.metrics.on_message",
+		],
 	},
 	"Email Queue": {
 		"before_insert": "support_plus.email_channel.thread_headers.add_thread_headers",

@@ -12,14 +12,17 @@ The state of a ticket's clock:
 - `on_hold_since`: the start of the stop it is in now, if any;
 - `sla_clock_origin`: B(start) + the business time of the closed pauses, in the calendar of its SLA.
 A threshold p of a clock is reached when B(now) >= origin + p * duration: the sweep tests that in SQL.
+
+It also fills ERPNext's response and resolution metrics of the ticket (support_plus.sla.metrics).
 """
 
 import json
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, get_system_timezone
+from frappe.utils import get_datetime, get_fullname, get_system_timezone
 
+from support_plus.sla import metrics
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import SlaConfig, get_config, tracking_enabled
 from support_plus.sla.selection import select_sla
@@ -107,7 +110,6 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 		stored.get("first_responded_on") if stored else (None if before else doc.get("first_responded_on"))
 	)
 	resolved_on = stored.get("resolution_date") if stored else None
-	# (A first reply by email is stored by Frappe's communication code with db_set: `before` has it.)
 
 	if stop_before and stop_before != stop_now and on_hold_since:
 		# A stop ends, also when a paused ticket is resolved: the pause counts up to the resolution.
@@ -116,8 +118,13 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 	if stop_now and not on_hold_since:
 		on_hold_since = now
 	answered = doc.status in RESPONSE_STATUSES and previous != doc.status
-	if (answered or doc.flags.get("on_first_reply")) and not first_response:
-		first_response = now  # on_first_reply: ERPNext's flag for a first reply sent by email
+	answered_now = False  # by a status (a late first reply by email is noted by ERPNext's hook)
+	if doc.flags.pop("on_first_reply", None):
+		# ERPNext's flag for a first reply sent by email, set in its Communication hook after Frappe stored
+		# the time the message's row was written: the reply counts at its own date (or the pinned clock).
+		first_response = metrics.first_reply_time(doc.name)
+	elif answered and not first_response:
+		first_response, answered_now = now, True
 	if doc.status in cfg.fulfilled_statuses:
 		resolved_on = resolved_on if previous in cfg.fulfilled_statuses else now
 	else:
@@ -140,8 +147,19 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 	if cfg.apply_sla_for_resolution and not paused:
 		resolution_by = dt(cal.instant_at(origin + resolution_s))
 
+	resolution = {"resolution_time": None, "user_resolution_time": None}
+	if resolved_on:
+		if stored and stored.get("resolution_date") and stored.get("user_resolution_time") is not None:
+			resolution = {field: stored.get(field) for field in resolution}  # resolved before: kept
+		else:
+			resolution = metrics.resolution_metrics(doc.name, start, resolved_on)
+
 	doc.update(
 		{
+			**resolution,
+			"first_response_time": (
+				metrics.first_response_seconds(cfg, start, first_response) if first_response else None
+			),
 			"sla_pauses": json.dumps(pauses) if pauses else None,
 			"on_hold_since": on_hold_since,
 			"total_hold_time": round(held_total),
@@ -155,6 +173,17 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 		}
 	)
 	doc.agreement_status, doc.sla_health = status_and_health(doc, before, cfg, now, origin)
+	if answered_now and response_by and get_datetime(first_response) > get_datetime(response_by):
+		note_late_first_response(doc)
+
+
+def note_late_first_response(doc) -> None:
+	"""On the timeline, who held the ticket when its first response came late (as ERPNext does)."""
+	if doc.is_new():
+		return
+	if users := doc.get_assigned_users():
+		names = ", ".join(get_fullname(user) for user in sorted(users))
+		doc.add_comment(comment_type="Assigned", text=_("First Response SLA Failed by {}").format(names))
 
 
 def status_and_health(doc, before, cfg: SlaConfig, now, origin: float) -> tuple[str, str]:

@@ -10,7 +10,8 @@ from frappe import _
 from frappe.utils import getdate
 from frappe.utils.nestedset import get_ancestors_of
 
-from support_plus.utils import clock
+from erpnext.support.doctype.service_level_agreement.service_level_agreement import get_context
+
 
 RANK = {"Customer": 3, "Customer Group": 2, "Territory": 1}
 
@@ -48,8 +49,13 @@ def candidates() -> list[dict]:
 
 
 def select_sla(doc) -> str | None:
-	"""The most specific enabled SLA for this ticket and its priority."""
-	today = clock.today()
+	"""The most specific enabled SLA for this ticket and its priority.
+
+	An SLA's start and end dates say when the agreement is in force on the calendar: they are compared with
+	today's real date, not the ticket's clock (a pinned `frappe.flags.current_time` or a back-dated ticket
+	does not change which agreements exist). ERPNext ignores the start date and disables an SLA after its
+	end date with a daily job; its tests pin the clock years before their SLAs' start."""
+	today = getdate()
 	customer = doc.get("customer")
 	groups, territories = [], []
 	if customer:
@@ -67,7 +73,8 @@ def select_sla(doc) -> str | None:
 		depth = _entity_match(sla, customer, groups, territories)
 		if depth is None:
 			continue
-		if sla.condition and not frappe.safe_eval(sla.condition, None, {"doc": doc.as_dict()}):
+		# The names ERPNext gives a condition, and checks it with when the SLA is saved.
+		if sla.condition and not frappe.safe_eval(sla.condition, None, get_context(doc)):
 			continue
 		key = (rank_of(sla), depth, sla.name)
 		if best_key is None or key[:2] > best_key[:2] or (key[:2] == best_key[:2] and key[2] < best_key[2]):

@@ -156,6 +156,15 @@ class TestSlaRanking(SlaTestCase):
 		doc = self.ticket("2026-03-02 10:00:00", customer=customer, issue_type="Technical")
 		self.assertEqual(sla_state(doc.name).service_level_agreement, vip)
 
+	def test_condition_has_the_names_erpnext_gives_it(self):
+		# ERPNext accepts this condition when the SLA is saved: choosing the SLA must evaluate it too.
+		dated = make_sla("SP Cond Dated", condition="doc.priority == 'High' and nowdate() >= '2000-01-01'")
+		doc = self.ticket("2026-03-02 10:00:00", priority="High")
+		self.assertEqual(sla_state(doc.name).service_level_agreement, dated)
+		self.assertIsNone(
+			sla_state(self.ticket("2026-03-02 10:00:00").name).service_level_agreement, "Medium: no match"
+		)
+
 	def test_ties_are_refused(self):
 		# ERPNext itself refuses two SLAs for one entity; these two would tie without one.
 		make_sla("SP Tie One", condition="doc.priority == 'High'")
