@@ -47,7 +47,9 @@ def sla_sweep(now=None) -> dict:
 		)
 		counts["at_risk"] += mark(sla, crossed(issue, b, warn), AT_RISK, only_from=ON_TRACK)
 	for rule in frappe.get_all("Support Escalation Rule", filters={"enabled": 1}, pluck="name"):
-		fired, failed, queued = escalate_rule(frappe.get_cached_doc("Support Escalation Rule", rule), b_now, now)
+		fired, failed, queued = escalate_rule(
+			frappe.get_cached_doc("Support Escalation Rule", rule), b_now, now
+		)
 		counts["escalations"] += fired
 		counts["failed"] += failed
 		counts["queued_chunks"] += queued

@@ -3,6 +3,7 @@ manual escalation, and resets. Site: New York; the SLA's desk: Berlin (see sla_f
 
 import subprocess
 import sys
+from datetime import date, datetime, timezone
 from unittest.mock import patch
 
 import frappe
@@ -64,6 +65,20 @@ class TestSweep(SlaTestCase):
 		self.assertEqual(health(doc.name), ("Breached", "Failed"))
 		self.assertEqual(sla_sweep("2026-03-03 06:00:00")["breached"], 0, "a rerun changes nothing")
 		self.assertEqual(frappe.db.get_value("Issue", doc.name, "modified"), modified, "nobody saved it")
+
+	def test_python_dates_and_datetimes(self):
+		"""Frappe checks a whitelisted function's argument types for Python callers too."""
+		doc = self.ticket("2026-03-02 10:00:00")  # response by Tuesday 05:00 New York
+		frappe.flags.current_time = None
+		frappe.set_user(MANAGER)
+		self.assertEqual(sla_sweep(now=date(2026, 3, 3))["breached"], 0)  # Tuesday 00:00
+		self.assertEqual(sla_sweep(now=datetime(2026, 3, 3, 4, 15))["at_risk"], 1)
+		# An aware datetime is the same instant on the site's clock: 10:01 UTC is 05:01 in New York.
+		self.assertEqual(sla_sweep(now=datetime(2026, 3, 3, 10, 1, tzinfo=timezone.utc))["breached"], 1)
+		self.assertEqual(health(doc.name), ("Breached", "Failed"))
+		self.assertRaises(frappe.ValidationError, sla_sweep, now="sometime soon")
+		frappe.set_user(AGENT)
+		self.assertRaises(frappe.PermissionError, sla_sweep, now=datetime(2026, 3, 3, 4, 15))
 
 	def test_paused_and_answered_clocks(self):
 		paused = self.ticket("2026-03-02 10:00:00")
@@ -424,7 +439,12 @@ class TestSweepSurvivesFailures(SlaTestCase):
 			raise_priority_to="Critical",
 		)
 		self.assertRaisesRegex(  # no SLA filter: every enabled SLA must have the priority
-			frappe.ValidationError, "no targets", make_rule, "SP Robust Critical", "Resolution", 150,
+			frappe.ValidationError,
+			"no targets",
+			make_rule,
+			"SP Robust Critical",
+			"Resolution",
+			150,
 			raise_priority_to="Critical",
 		)
 		self.assertRaisesRegex(
@@ -439,5 +459,9 @@ class TestSweepSurvivesFailures(SlaTestCase):
 			create_todo=1,
 		)
 		make_rule(
-			"SP Robust High", "Resolution", 150, service_level_agreement=self.customer_sla, raise_priority_to="High"
+			"SP Robust High",
+			"Resolution",
+			150,
+			service_level_agreement=self.customer_sla,
+			raise_priority_to="High",
 		)

@@ -29,7 +29,10 @@ def parse(value: datetime | date | str) -> datetime:
 	except (ValueError, TypeError, OverflowError):
 		parsed = None
 	if not isinstance(parsed, datetime):
-		frappe.throw(_("{0} is not a date and time.").format(frappe.bold(escape_html(str(value)))), frappe.ValidationError)
+		frappe.throw(
+			_("{0} is not a date and time.").format(frappe.bold(escape_html(str(value)))),
+			frappe.ValidationError,
+		)
 	if parsed.tzinfo:
 		parsed = parsed.astimezone(ZoneInfo(get_system_timezone())).replace(tzinfo=None)
 	return parsed
