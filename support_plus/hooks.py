@@ -41,6 +41,13 @@ has_website_permission = {
 	"Issue": "support_plus.portal.access.has_website_permission",
 }
 
+# Files
+# -----
+
+# Frappe shows a private file inline unless it is .svg/.html/.htm/.xml: any other type that could run
+# script (.xhtml, ...) in a desk user's session is sent as a download (support_plus/tickets/attachments.py).
+after_request = ["support_plus.tickets.attachments.serve_as_download"]
+
 # Customer portal
 # ---------------
 

@@ -129,6 +129,16 @@ class TestPortalAttachmentsOverHttp(PortalTestCase):
 			response = self.anna.get(url, params={"file": bad}, timeout=30)
 			self.assertEqual(response.status_code, 404, response.text)
 
+	def test_private_files_that_could_run_script_are_downloads_in_the_desk(self):
+		active = self.agent.get(self.server.url + self.xhtml.file_url, timeout=30)
+		self.assertEqual(active.status_code, 200)
+		self.assertTrue(active.headers.get("Content-Disposition", "").startswith("attachment"))
+		self.assertEqual(active.headers["X-Content-Type-Options"], "nosniff")
+		image = self.agent.get(self.server.url + self.png.file_url, timeout=30)
+		self.assertEqual(image.status_code, 200)
+		self.assertNotIn("Content-Disposition", image.headers, "an image is still shown inline")
+		self.assertEqual(image.headers["X-Content-Type-Options"], "nosniff")
+
 	def test_the_ticket_page_title_is_text(self):
 		typed = self.call(
 			"create_ticket",
