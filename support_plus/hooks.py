@@ -108,6 +108,8 @@ doc_events = {
 			"support_plus.tickets.notifications.on_status_change",
 		],
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
+		# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
+		"on_trash": "support_plus.tickets.deletion.delete_ticket_records",
 	},
 	"Communication": {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
