@@ -45,6 +45,13 @@ has_website_permission = {
 	"Issue": "support_plus.portal.access.has_website_permission",
 }
 
+# Files
+# -----
+
+# Frappe shows a private file inline unless it is .svg/.html/.htm/.xml: any other type that could run
+# script (.xhtml, ...) in a desk user's session is sent as a download (support_plus/tickets/attachments.py).
+after_request = ["support_plus.tickets.attachments.serve_as_download"]
+
 # Customer portal
 # ---------------
 
@@ -112,6 +119,8 @@ doc_events = {
 			"support_plus.tickets.notifications.on_status_change",
 		],
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
+		# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
+		"on_trash": "support_plus.tickets.deletion.delete_ticket_records",
 	},
 	# Portal users are kept in their customer (support_plus/portal/access.py).
 	"Contact": {"validate": "support_plus.portal.access.guard_contact"},

@@ -1,9 +1,6 @@
 """What a customer does on the portal (/support). Every function works only on tickets the caller may see
 (support_plus.portal.access); a ticket they may not see is reported as not found."""
 
-import base64
-import json
-
 import frappe
 from frappe import _
 from frappe.rate_limiter import rate_limit
@@ -11,10 +8,9 @@ from frappe.utils import escape_html, strip_html
 
 from support_plus.portal.access import contacts_of, customers_of, get_visible_ticket
 from support_plus.portal.rating import check_feedback_token, record_rating
+from support_plus.tickets import attachments as ticket_attachments
 from support_plus.tickets.lifecycle import CLOSED, OPEN, RESOLVED
 from support_plus.tickets.notifications import acknowledge
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def _logged_in() -> str:
@@ -39,6 +35,7 @@ def create_ticket(
 	description = (description or "").strip()
 	if not subject or not description:
 		frappe.throw(_("A ticket needs a subject and a description."), frappe.MandatoryError)
+	files = ticket_attachments.parse(attachments)
 	if priority and not frappe.db.get_single_value("Support Plus Settings", "portal_allow_priority"):
 		priority = None  # the support team sets priorities
 	for doctype, value in (
@@ -68,7 +65,7 @@ def create_ticket(
 		}
 	)
 	doc.insert(ignore_permissions=True)  # the portal user has no desk rights on Issue: checked above
-	_attach(doc.name, attachments)
+	ticket_attachments.attach(doc.name, files)
 	acknowledge(doc.name)
 	return {"name": doc.name, "route": f"/support/tickets/{doc.name}"}
 
@@ -81,6 +78,7 @@ def add_comment(ticket: str, message: str, attachments: str | list | None = None
 	message = (message or "").strip()
 	if not message:
 		frappe.throw(_("Write a message."), frappe.MandatoryError)
+	files = ticket_attachments.parse(attachments)
 	comm = frappe.get_doc(
 		{
 			"doctype": "Communication",
@@ -95,7 +93,8 @@ def add_comment(ticket: str, message: str, attachments: str | list | None = None
 			"reference_name": doc.name,
 		}
 	).insert(ignore_permissions=True)
-	_attach(comm.reference_name, attachments)  # a closed ticket's message opens a new one: attach there
+	# A closed ticket's message opens a new one: attach there.
+	ticket_attachments.attach(comm.reference_name, files)
 	return comm.reference_name
 
 
@@ -139,17 +138,17 @@ def feedback_by_link(ticket: str, token: str, feedback: str) -> None:
 
 
 @frappe.whitelist()
-def download_attachment(file: str) -> None:
-	"""A file attached to a ticket the caller may see (the desk's /private/files rules know no portal)."""
+def download_attachment(file: str | None = None) -> None:
+	"""A file attached to a ticket the caller may see (the desk's /private/files rules know no portal),
+	always as a download."""
 	_logged_in()
+	if not file:
+		frappe.throw(_("Which file? Give its name."), frappe.ValidationError)
 	row = frappe.db.get_value("File", file, ["attached_to_doctype", "attached_to_name"], as_dict=True)
 	if not row or row.attached_to_doctype != "Issue":
 		raise frappe.DoesNotExistError(_("File not found."))
 	get_visible_ticket(row.attached_to_name)
-	file_doc = frappe.get_doc("File", file)
-	frappe.local.response.update(
-		{"type": "download", "filename": file_doc.file_name, "filecontent": file_doc.get_content()}
-	)
+	ticket_attachments.send_as_download(frappe.get_doc("File", file))
 
 
 def _resolved(ticket: str):
@@ -157,23 +156,3 @@ def _resolved(ticket: str):
 	if doc.status != RESOLVED:
 		frappe.throw(_("Ticket {0} is {1}, not resolved.").format(doc.name, _(doc.status)))
 	return doc
-
-
-def _attach(ticket: str, attachments) -> None:
-	"""Attachments as [{"filename", "data" (base64)}], private to the ticket."""
-	if isinstance(attachments, str):
-		attachments = json.loads(attachments or "[]")
-	for item in attachments or []:
-		content = base64.b64decode(item.get("data") or "", validate=False)
-		if len(content) > MAX_ATTACHMENT_BYTES:
-			frappe.throw(_("{0} is larger than 10 MB.").format(escape_html(item.get("filename") or "")))
-		frappe.get_doc(
-			{
-				"doctype": "File",
-				"file_name": item.get("filename") or "attachment",
-				"content": content,
-				"attached_to_doctype": "Issue",
-				"attached_to_name": ticket,
-				"is_private": 1,
-			}
-		).insert(ignore_permissions=True)

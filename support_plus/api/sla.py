@@ -1,8 +1,11 @@
 """SLA actions of the public API. Every function checks the caller's permissions."""
 
+from datetime import date, datetime
+
 import frappe
 from frappe import _
 
+from support_plus.api.requested_time import requested_time
 from support_plus.setup.roles import is_manager
 from support_plus.sla import escalation
 from support_plus.sla.sweep import sla_sweep as run_sweep
@@ -16,11 +19,12 @@ def escalate(issue: str, reason: str, to_user: str | None = None) -> str:
 
 
 @frappe.whitelist(methods=["POST"])
-def sla_sweep(now: str | None = None) -> dict:
-	"""Run the SLA sweep now (Support/System Manager): {"at_risk", "breached", "escalations", "queued_chunks"}."""
+def sla_sweep(now: str | datetime | date | None = None) -> dict:
+	"""Run the SLA sweep now (Support/System Manager): {"at_risk", "breached", "escalations", "failed",
+	"queued_chunks"}. `now` (from Python only, see requested_time) runs it at another time."""
 	if not is_manager():
 		frappe.throw(_("Only a Support Manager can run the SLA sweep."), frappe.PermissionError)
-	return run_sweep(now)
+	return run_sweep(requested_time(now))
 
 
 @frappe.whitelist(methods=["POST"])

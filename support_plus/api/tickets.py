@@ -1,10 +1,13 @@
 """Ticket actions of the public API. Every function checks the caller's permissions."""
 
 import json
+from datetime import date, datetime
 
 import frappe
 from frappe import _
+from frappe.utils import getdate
 
+from support_plus.api.requested_time import requested_time
 from support_plus.setup.roles import is_manager
 from support_plus.tickets import auto_close as auto_closing
 from support_plus.tickets import bulk, intake, replies
@@ -12,7 +15,7 @@ from support_plus.tickets import reopen as reopening
 
 
 @frappe.whitelist(methods=["POST"])
-def add_follow_up(issue: str, note: str, follow_up_date: str | None = None) -> str:
+def add_follow_up(issue: str, note: str, follow_up_date: str | date | datetime | None = None) -> str:
 	"""Add a follow-up note (and optionally the date of the next action) to a ticket; return its name."""
 	if not frappe.db.exists("Issue", issue):
 		frappe.throw(_("Ticket {0} does not exist.").format(frappe.bold(issue)), frappe.DoesNotExistError)
@@ -23,7 +26,7 @@ def add_follow_up(issue: str, note: str, follow_up_date: str | None = None) -> s
 				"doctype": "Issue Follow Up",
 				"issue": issue,
 				"note": note,
-				"follow_up_date": follow_up_date or None,
+				"follow_up_date": getdate(follow_up_date) if follow_up_date else None,
 			}
 		)
 		.insert()
@@ -83,11 +86,12 @@ def reopen(issue: str, reason: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def auto_close(now: str | None = None) -> dict:
-	"""Close tickets left in an auto-close status for the configured days (the daily job, run now)."""
+def auto_close(now: str | datetime | date | None = None) -> dict:
+	"""Close tickets left in an auto-close status for the configured days (the daily job, run now).
+	`now` (from Python only, see requested_time) runs it at another time."""
 	if not is_manager():
 		frappe.throw(_("Only a Support Manager can run auto-close."), frappe.PermissionError)
-	return auto_closing.auto_close(now)
+	return auto_closing.auto_close(requested_time(now))
 
 
 @frappe.whitelist(methods=["POST"])

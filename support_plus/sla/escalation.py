@@ -20,7 +20,11 @@ from support_plus.utils import clock
 
 
 def fire_rule(issue: str, rule, now=None) -> bool:
-	"""Fire `rule` on `issue` unless it already fired this SLA round; True when it fired now."""
+	"""Fire `rule` on `issue` unless it already fired this SLA round; True when it fired now.
+
+	Its actions run at `now` (the sweep's time: saves, ToDos and the SLA engine read it). An action that
+	fails raises: the caller (support_plus.sla.sweep.fire_each) undoes this firing alone and goes on."""
+	now = clock.now(now)
 	sla_round = frappe.db.get_value("Issue", issue, "sla_round") or 0
 	record = frappe.get_doc(
 		{
@@ -30,7 +34,7 @@ def fire_rule(issue: str, rule, now=None) -> bool:
 			"clock": rule.clock,
 			"threshold_percent": rule.threshold_percent,
 			"sla_round": sla_round,
-			"fired_on": clock.now(now),
+			"fired_on": now,
 		}
 	)
 	record.name = f"{issue}:{rule.name}:{sla_round}"
@@ -40,15 +44,16 @@ def fire_rule(issue: str, rule, now=None) -> bool:
 	except frappe.DuplicateEntryError:
 		frappe.db.rollback(save_point="support_plus_escalation")
 		return False
-	actions = run_actions(issue, rule, record)
-	record.db_set("actions_taken", "\n".join(actions), update_modified=False)
-	note = _("Escalated by rule {0} at {1}% of the {2} time: {3}").format(
-		rule.name,
-		frappe.utils.flt(rule.threshold_percent),
-		_(rule.clock).lower(),
-		"; ".join(actions) or _("no action"),
-	)
-	frappe.get_doc("Issue", issue).add_comment("Info", note)
+	with clock.pinned(now):
+		actions = run_actions(issue, rule, record)
+		record.db_set("actions_taken", "\n".join(actions), update_modified=False)
+		note = _("Escalated by rule {0} at {1}% of the {2} time: {3}").format(
+			rule.name,
+			frappe.utils.flt(rule.threshold_percent),
+			_(rule.clock).lower(),
+			"; ".join(actions) or _("no action"),
+		)
+		frappe.get_doc("Issue", issue).add_comment("Info", note)
 	return True
 
 

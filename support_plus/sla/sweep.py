@@ -5,12 +5,15 @@ then `sla_clock_origin + p * duration <= B(now)` on stored columns (support_plus
 the stored deadline (`response_by`, `resolution_by`) before now, as ERPNext counts it.
 Health and agreement status are set with one UPDATE per SLA and state; escalation rules fire once per
 (ticket, rule, SLA round), inline for small batches and as deduplicated chunk jobs on the long queue for
-large ones. Safe to rerun and to run twice at once; the caller (scheduler or job) commits.
+large ones. Each (ticket, rule) firing has its own savepoint: one that fails is undone alone, written to
+the Error Log and tried again by the next sweep, while the breach marking and every other firing stand.
+Safe to rerun and to run twice at once; the caller (scheduler or job) commits.
 """
 
 import hashlib
 
 import frappe
+from frappe import _
 from frappe.query_builder import Criterion
 from frappe.utils import get_system_timezone
 
@@ -25,7 +28,7 @@ CHUNK_SIZE = 500
 
 def sla_sweep(now=None) -> dict:
 	now = clock.now(now)
-	counts = {"at_risk": 0, "breached": 0, "escalations": 0, "queued_chunks": 0}
+	counts = {"at_risk": 0, "breached": 0, "escalations": 0, "failed": 0, "queued_chunks": 0}
 	if not tracking_enabled():
 		return counts
 	issue = frappe.qb.DocType("Issue")
@@ -44,8 +47,11 @@ def sla_sweep(now=None) -> dict:
 		)
 		counts["at_risk"] += mark(sla, crossed(issue, b, warn), AT_RISK, only_from=ON_TRACK)
 	for rule in frappe.get_all("Support Escalation Rule", filters={"enabled": 1}, pluck="name"):
-		fired, queued = escalate_rule(frappe.get_cached_doc("Support Escalation Rule", rule), b_now, now)
+		fired, failed, queued = escalate_rule(
+			frappe.get_cached_doc("Support Escalation Rule", rule), b_now, now
+		)
 		counts["escalations"] += fired
+		counts["failed"] += failed
 		counts["queued_chunks"] += queued
 	return counts
 
@@ -111,11 +117,11 @@ def mark(sla: str, condition, health: str, agreement: str | None = None, only_fr
 	return len(names)
 
 
-def escalate_rule(rule, b_now: dict, now) -> tuple[int, int]:
-	"""Fire `rule` on the tickets past its threshold; returns (fired now, chunks queued)."""
+def escalate_rule(rule, b_now: dict, now) -> tuple[int, int, int]:
+	"""Fire `rule` on the tickets past its threshold; returns (fired now, failed, chunks queued)."""
 	names = rule_candidates(rule, b_now)
 	if len(names) <= CHUNK_SIZE:
-		return fire_chunk(rule.name, names, now), 0
+		return *fire_each(rule, names, now), 0
 	for start in range(0, len(names), CHUNK_SIZE):
 		chunk = names[start : start + CHUNK_SIZE]
 		digest = hashlib.sha1("\n".join(chunk).encode()).hexdigest()[:16]
@@ -129,13 +135,32 @@ def escalate_rule(rule, b_now: dict, now) -> tuple[int, int]:
 			names=chunk,
 			at=str(now),  # not `now`: that is enqueue's own "run it right here" switch
 		)
-	return 0, (len(names) + CHUNK_SIZE - 1) // CHUNK_SIZE
+	return 0, 0, (len(names) + CHUNK_SIZE - 1) // CHUNK_SIZE
 
 
 def fire_chunk(rule: str, names: list[str], at=None) -> int:
-	"""Job (and inline): fire a rule on some tickets at time `at`; each fires at most once whoever runs it."""
-	rule_doc = frappe.get_cached_doc("Support Escalation Rule", rule)
-	return sum(fire_rule(name, rule_doc, at) for name in names)
+	"""Job: fire a rule on some tickets at time `at`; each fires at most once whoever runs it. Returns
+	how many fired."""
+	return fire_each(frappe.get_cached_doc("Support Escalation Rule", rule), names, at)[0]
+
+
+def fire_each(rule, names: list[str], now) -> tuple[int, int]:
+	"""Fire `rule` on each ticket in its own savepoint; a failure is undone, logged and skipped (the next
+	sweep tries again). Returns (fired, failed)."""
+	fired = failed = 0
+	for name in names:
+		frappe.db.savepoint("support_plus_sla_fire")
+		try:
+			fired += fire_rule(name, rule, now)
+		except Exception:
+			frappe.db.rollback(save_point="support_plus_sla_fire")
+			frappe.log_error(
+				title=_("Escalation rule {0} failed on ticket {1}").format(rule.name, name)[:140],
+				reference_doctype="Issue",
+				reference_name=name,
+			)
+			failed += 1
+	return fired, failed
 
 
 def rule_candidates(rule, b_now: dict) -> list[str]:

@@ -1,8 +1,12 @@
 """Auto-close: from the last status change, configurable, off at 0, idempotent, robust, and notifying."""
 
+from datetime import datetime
+
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
+from support_plus.api import auto_close as api_auto_close
+from support_plus.tests.utils import AGENT, MANAGER
 from support_plus.tickets.auto_close import ERPNEXT_JOB, auto_close
 from support_plus.tickets.follow_ups import refresh_issue
 
@@ -61,6 +65,22 @@ class TestAutoClose(FrappeTestCase):
 		self.assertEqual(status(replied_recent), "Replied")
 		self.assertEqual(status(working_long), "In Progress")
 		self.assertEqual(auto_close(now=self.NOW), {"closed": 0, "failed": 0}, "a second run closes nothing")
+
+	def test_api_takes_a_python_datetime_and_closes_at_that_time(self):
+		name = ticket("Replied", "2026-07-12 05:00:00")
+		frappe.set_user(AGENT)
+		self.assertRaises(frappe.PermissionError, api_auto_close, now=datetime(2026, 7, 20, 6))
+		frappe.set_user(MANAGER)
+		try:
+			self.assertEqual(api_auto_close(now=datetime(2026, 7, 20, 6)), {"closed": 1, "failed": 0})
+		finally:
+			frappe.set_user("Administrator")
+		self.assertEqual(
+			frappe.db.get_value("Issue", name, ["status", "closed_on"]),
+			("Closed", datetime(2026, 7, 20, 6)),
+			"closed at the run's time, not the wall clock's",
+		)
+		self.assertRaises(frappe.ValidationError, api_auto_close, now="not a time")
 
 	def test_clock_is_the_status_change_not_modified(self):
 		name = ticket("Replied", "2026-07-01 00:00:00")

@@ -1,5 +1,7 @@
 """Follow-ups on tickets: the API, the Issue's follow-up fields, the overdue flag and who may add them."""
 
+from datetime import date, datetime
+
 import frappe
 from frappe.utils import get_datetime, getdate
 
@@ -31,6 +33,16 @@ class TestFollowUps(SupportTestCase):
 		self.assertEqual(fields.next_follow_up_date, getdate("2026-05-08"))
 		self.assertEqual(fields.last_follow_up_on, get_datetime(follow_up.creation))
 		self.assertEqual(fields.is_overdue, 0)
+
+	def test_python_dates_are_accepted(self):
+		"""Frappe checks a whitelisted function's argument types for Python callers too."""
+		issue = new_ticket().name
+		frappe.set_user(AGENT)
+		add_follow_up(issue, "Booked a visit", date(2026, 5, 8))
+		self.assertEqual(follow_up_fields(issue).next_follow_up_date, date(2026, 5, 8))
+		add_follow_up(issue, "Moved the visit", datetime(2026, 5, 11, 14, 30))
+		self.assertEqual(follow_up_fields(issue).next_follow_up_date, date(2026, 5, 11))
+		self.assertRaises(frappe.ValidationError, add_follow_up, issue, "Bad date", "next tuesdayish")
 
 	def test_next_date_comes_from_the_latest_follow_up_that_set_one(self):
 		issue = new_ticket().name

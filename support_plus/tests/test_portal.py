@@ -393,16 +393,33 @@ class TestResolutionEmailAndRatingLinks(PortalTestCase):
 		self.assertEqual(sorted(links), [1, 2, 3, 4, 5])
 
 		guest = requests.Session()
-		page = guest.get(server.url + links[4], timeout=30)
+		rate_page = server.url + "/support/rate"
+		page = guest.get(server.url + links[4], timeout=30)  # what a mail scanner does
 		self.assertEqual(page.status_code, 200)
-		self.assertIn("rating-recorded", page.text)
+		self.assertIn('id="rating-form"', page.text)
+		self.assertRegex(page.text, r'value="4"\s+checked')
+		self.assertNotIn("rating-recorded", page.text)
 		frappe.db.rollback()
-		self.assertEqual(frappe.db.get_value("Issue", doc.name, "customer_rating"), 4)
+		self.assertFalse(frappe.db.get_value("Issue", doc.name, "customer_rating"), "a GET records nothing")
+
+		form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page.text))
+		self.assertEqual(form["ticket"], doc.name)
+		forged = guest.post(rate_page, data={**form, "token": "0" * 64, "rating": 1}, timeout=30)
+		self.assertIn("rating-invalid", forged.text)
+		frappe.db.rollback()
+		self.assertFalse(frappe.db.get_value("Issue", doc.name, "customer_rating"), "no token, no rating")
+
+		posted = guest.post(rate_page, data={**form, "rating": 4, "feedback": "Fast"}, timeout=30)
+		self.assertEqual(posted.status_code, 200)
+		self.assertIn("rating-recorded", posted.text)
+		frappe.db.rollback()
+		self.assertEqual(
+			frappe.db.get_value("Issue", doc.name, ["customer_rating", "customer_feedback"]), (4, "Fast")
+		)
 
 		tampered = guest.get(server.url + links[4].replace("rating=4", "rating=1"), timeout=30)
 		self.assertIn("rating-invalid", tampered.text)
-		frappe.db.rollback()
-		self.assertEqual(frappe.db.get_value("Issue", doc.name, "customer_rating"), 4)
+		self.assertNotIn("rating-form", tampered.text)
 
 		method = server.url + "/api/method/support_plus.api.portal.feedback_by_link"
 		bad = guest.post(
@@ -421,9 +438,17 @@ class TestResolutionEmailAndRatingLinks(PortalTestCase):
 			(4, "Very kind technician"),
 		)
 
-		# A correctly signed link for a ticket that is not resolved records nothing.
+		# A correctly signed link for a ticket that is not resolved offers nothing, and records nothing.
 		open_link = "/support/rate?" + get_signed_params({"ticket": self.bea_ticket, "rating": 5})
-		self.assertNotIn("rating-recorded", guest.get(server.url + open_link, timeout=30).text)
+		open_page = guest.get(server.url + open_link, timeout=30).text
+		self.assertIn("rating-not-open", open_page)
+		self.assertNotIn("rating-form", open_page)
+		open_post = guest.post(
+			rate_page,
+			data={"ticket": self.bea_ticket, "token": feedback_token(self.bea_ticket), "rating": 5},
+			timeout=30,
+		)
+		self.assertNotIn("rating-recorded", open_post.text)
 		frappe.db.rollback()
 		self.assertFalse(frappe.db.get_value("Issue", self.bea_ticket, "customer_rating"))
 

@@ -3,6 +3,7 @@ manual escalation, and resets. Site: New York; the SLA's desk: Berlin (see sla_f
 
 import subprocess
 import sys
+from datetime import date, datetime, timezone
 from unittest.mock import patch
 
 import frappe
@@ -64,6 +65,20 @@ class TestSweep(SlaTestCase):
 		self.assertEqual(health(doc.name), ("Breached", "Failed"))
 		self.assertEqual(sla_sweep("2026-03-03 06:00:00")["breached"], 0, "a rerun changes nothing")
 		self.assertEqual(frappe.db.get_value("Issue", doc.name, "modified"), modified, "nobody saved it")
+
+	def test_python_dates_and_datetimes(self):
+		"""Frappe checks a whitelisted function's argument types for Python callers too."""
+		doc = self.ticket("2026-03-02 10:00:00")  # response by Tuesday 05:00 New York
+		frappe.flags.current_time = None
+		frappe.set_user(MANAGER)
+		self.assertEqual(sla_sweep(now=date(2026, 3, 3))["breached"], 0)  # Tuesday 00:00
+		self.assertEqual(sla_sweep(now=datetime(2026, 3, 3, 4, 15))["at_risk"], 1)
+		# An aware datetime is the same instant on the site's clock: 10:01 UTC is 05:01 in New York.
+		self.assertEqual(sla_sweep(now=datetime(2026, 3, 3, 10, 1, tzinfo=timezone.utc))["breached"], 1)
+		self.assertEqual(health(doc.name), ("Breached", "Failed"))
+		self.assertRaises(frappe.ValidationError, sla_sweep, now="sometime soon")
+		frappe.set_user(AGENT)
+		self.assertRaises(frappe.PermissionError, sla_sweep, now=datetime(2026, 3, 3, 4, 15))
 
 	def test_paused_and_answered_clocks(self):
 		paused = self.ticket("2026-03-02 10:00:00")
@@ -350,3 +365,103 @@ class TestBackfill(SlaTestCase):
 		self.assertEqual(state.modified, modified, "not saved")
 		self.assertEqual(backfill(), 0, "idempotent")
 		self.assertEqual(sla_sweep("2026-03-03 05:01:00")["breached"], 1, "the sweep sees it now")
+
+
+class TestSweepSurvivesFailures(SlaTestCase):
+	"""One escalation that fails is undone alone and logged; marking and every other firing stand."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.default_sla = make_sla("SP Robust Standard", default=True)
+		cls.customer_sla = make_sla(
+			"SP Robust Customer",
+			entity_type="Customer",
+			entity=make_customer("SLA Robust Customer"),
+			priorities={"Medium": (4, 16), "High": (1, 8)},
+		)
+		make_user(SUPERVISOR, ["Support Agent"])
+
+	def test_a_failing_action_skips_one_ticket_only(self):
+		raise_rule = make_rule("SP Robust Raise", "Response", 100, raise_priority_to="High", create_todo=0)
+		todo_rule = make_rule(
+			"SP Robust ToDo",
+			"Response",
+			100,
+			notify=[{"recipient_type": "User", "user": SUPERVISOR}],
+			create_todo=1,
+		)
+		good = [self.ticket("2026-03-02 10:00:00", customer="SLA Robust Customer").name for _ in range(2)]
+		bad = self.ticket("2026-03-02 10:00:00").name
+		self.assertEqual(frappe.db.get_value("Issue", bad, "service_level_agreement"), self.default_sla)
+		# The default SLA loses its High targets after the rule was saved: no SLA can take that ticket
+		# to High any more, so raising its priority fails (the customer's SLA still has High).
+		sla = frappe.get_doc("Service Level Agreement", self.default_sla)
+		sla.priorities = [row for row in sla.priorities if row.priority != "High"]
+		sla.save(ignore_permissions=True)
+		errors_before = frappe.db.count("Error Log", {"reference_name": bad})
+		frappe.flags.current_time = None  # the sweep's `now` alone tells the actions the time
+
+		result = sla_sweep("2026-03-03 05:01:00")  # past every response deadline
+
+		self.assertEqual((result["breached"], result["escalations"], result["failed"]), (3, 5, 1))
+		for name in (*good, bad):
+			self.assertEqual(health(name), ("Breached", "Failed"), "breach marking is never rolled back")
+		for name in good:
+			self.assertEqual(frappe.db.get_value("Issue", name, "priority"), "High")
+			self.assertEqual(sorted(e.rule for e in escalations(name)), [raise_rule.name, todo_rule.name])
+		self.assertEqual([e.rule for e in escalations(bad)], [todo_rule.name], "the other rule fired")
+		self.assertEqual(frappe.db.get_value("Issue", bad, "priority"), "Medium", "nothing half done")
+		self.assertEqual(frappe.db.count("Error Log", {"reference_name": bad}), errors_before + 1)
+		log = frappe.get_last_doc("Error Log", filters={"reference_name": bad})
+		self.assertIn(raise_rule.name, log.method)
+		self.assertIn("no targets for priority", log.error)
+		# The actions ran at the sweep's time, not the wall clock's.
+		todo_dates = frappe.get_all(
+			"ToDo", filters={"reference_name": ("in", [*good, bad]), "allocated_to": SUPERVISOR}, pluck="date"
+		)
+		self.assertEqual([str(d) for d in todo_dates], ["2026-03-03"] * 3)
+
+		# The next sweep tries the failed one again (and only it); it still fails, and says so once more.
+		again = sla_sweep("2026-03-03 05:10:00")
+		self.assertEqual((again["escalations"], again["failed"]), (0, 1))
+		self.assertEqual(frappe.db.count("Error Log", {"reference_name": bad}), errors_before + 2)
+
+	def test_the_rule_must_fit_its_sla(self):
+		self.assertRaisesRegex(
+			frappe.ValidationError,
+			"no targets",
+			make_rule,
+			"SP Robust Critical",
+			"Resolution",
+			150,
+			service_level_agreement=self.customer_sla,
+			raise_priority_to="Critical",
+		)
+		self.assertRaisesRegex(  # no SLA filter: every enabled SLA must have the priority
+			frappe.ValidationError,
+			"no targets",
+			make_rule,
+			"SP Robust Critical",
+			"Resolution",
+			150,
+			raise_priority_to="Critical",
+		)
+		self.assertRaisesRegex(
+			frappe.ValidationError,
+			"would match no ticket",
+			make_rule,
+			"SP Robust Critical",
+			"Resolution",
+			150,
+			service_level_agreement=self.customer_sla,
+			priority="Critical",
+			create_todo=1,
+		)
+		make_rule(
+			"SP Robust High",
+			"Resolution",
+			150,
+			service_level_agreement=self.customer_sla,
+			raise_priority_to="High",
+		)

@@ -30,7 +30,8 @@ def auto_close(now=None) -> dict:
 	if days <= 0:
 		return {"closed": 0, "failed": 0}
 	statuses = [row.status for row in settings.auto_close_statuses] or list(DEFAULT_STATUSES)
-	cutoff = clock.now(now) - timedelta(days=days)
+	now = clock.now(now)
+	cutoff = now - timedelta(days=days)
 
 	issue = frappe.qb.DocType("Issue")
 	closed = failed = 0
@@ -48,7 +49,8 @@ def auto_close(now=None) -> dict:
 		for name in batch:
 			frappe.db.savepoint("support_plus_auto_close")
 			try:
-				close_ticket(name, days)
+				with clock.pinned(now):  # closed_on and the timeline say when the run closed it
+					close_ticket(name, days)
 				closed += 1
 			except Exception:
 				frappe.db.rollback(save_point="support_plus_auto_close")

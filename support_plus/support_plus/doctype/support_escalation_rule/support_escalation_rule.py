@@ -5,6 +5,8 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from support_plus.sla.config import get_config
+
 
 class SupportEscalationRule(Document):
 	def validate(self):
@@ -20,3 +22,34 @@ class SupportEscalationRule(Document):
 			or self.create_todo
 		):
 			frappe.throw(_("Choose at least one action."))
+		self.validate_priorities()
+
+	def validate_priorities(self):
+		"""A ticket can only have a priority its SLA has targets for: raising it to another fails on every
+		ticket, and a priority filter its SLA lacks matches none. Without an SLA filter the rule reaches
+		the tickets of every enabled SLA. (An SLA changed later is caught by the sweep: logged, skipped.)"""
+		slas = (
+			[self.service_level_agreement]
+			if self.service_level_agreement
+			else frappe.get_all(
+				"Service Level Agreement", filters={"enabled": 1, "document_type": "Issue"}, pluck="name"
+			)
+		)
+		priorities = {sla: get_config(sla).priorities for sla in slas}
+		if self.raise_priority_to:
+			lacking = [sla for sla in slas if self.raise_priority_to not in priorities[sla]]
+			if lacking:
+				frappe.throw(
+					_(
+						"Cannot raise the priority to {0}: Service Level Agreement {1} has no targets for it. "
+						"Add it there, or limit the rule to a Service Level Agreement that has it."
+					).format(frappe.bold(self.raise_priority_to), ", ".join(frappe.bold(s) for s in lacking)),
+					title=_("Priority Not in SLA"),
+				)
+		if self.priority and slas and not any(self.priority in priorities[sla] for sla in slas):
+			frappe.throw(
+				_("Service Level Agreement {0} has no priority {1}: the rule would match no ticket.").format(
+					", ".join(frappe.bold(s) for s in slas), frappe.bold(self.priority)
+				),
+				title=_("Priority Not in SLA"),
+			)
