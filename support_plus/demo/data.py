@@ -69,21 +69,6 @@ PROBLEMS = (
 	("Annual maintenance contract renewal quote", "Billing", "Low", None),
 )
 
-# How the demo issues are spread over the statuses (repeated in this order).
-STATUS_CYCLE = (
-	"Open",
-	"In Progress",
-	"Replied",
-	"Open",
-	"Resolved",
-	"Pending Parts",
-	"Closed",
-	"Pending Customer",
-	"Closed",
-	"On Hold",
-	"Open",
-	"Cancelled",
-)
 CHANNELS = ("Email", "Phone", "Web Portal", "Email", "Walk-in", "Phone", "Email", "Chat")
 
 # Follow-ups on some active issues: (note, days from today for the next follow-up; negative: overdue).
@@ -94,7 +79,27 @@ FOLLOW_UPS = (
 	("Waiting for the customer's maintenance window.", -1),
 )
 
-ISSUE_COUNT = 36
+ISSUE_COUNT = 120  # about two a working day over the last 60 days (demo/stories.py)
+
+# What the team and the customers write in the demo conversations.
+REPLIES = (
+	"Thanks for reporting this. Could you send us the serial number and a photo of the display?",
+	"We have looked at the logs remotely; a technician will call you this afternoon.",
+	"Sorry for the trouble. Please restart the unit once and tell us whether the error comes back.",
+	"We have booked a technician visit; you will get the time slot by email.",
+)
+CUSTOMER_REPLIES = (
+	"Here is the serial number from the label. The error came back this morning.",
+	"Restarting did not help, it still shows the same message.",
+	"Unfortunately the problem is back since yesterday.",
+)
+RESOLUTIONS = (
+	"Replaced the faulty sensor on site; the customer confirmed it works again.",
+	"Firmware updated remotely; the error has not come back.",
+	"Cleaned and recalibrated the unit during the visit.",
+	"Credited the duplicate charge; corrected invoice sent.",
+)
+FEEDBACK = {5: "Quick and friendly, thank you!", 2: "It took far too long to get a technician.", 1: "Nobody called back."}
 
 # The portal login of the first customer's contact (a demo site only).
 PORTAL_PASSWORD = "demo-customer-1"

@@ -4,15 +4,28 @@ Every record is looked up by a natural key before it is made, so running it agai
 """
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 import frappe
-from frappe.utils import add_days, add_months, get_first_day, getdate, today
+from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime, today
 
 from support_plus.demo import data
+from support_plus.demo.stories import Step, plan
+from support_plus.portal.rating import record_rating
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
 from support_plus.sla.backfill import backfill
 from support_plus.tickets.follow_ups import refresh_overdue
+from support_plus.tickets.lifecycle import (
+	ACTIVE,
+	CANCELLED,
+	CLOSED,
+	IN_PROGRESS,
+	PENDING_CUSTOMER,
+	PENDING_PARTS,
+	REPLIED,
+	RESOLVED,
+)
 
 SLA_NAME = "Standard Support"
 
@@ -35,9 +48,9 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 	for product in progress(data.PRODUCTS, "Products and serial numbers"):
 		_product(company, *product)
 	agents = [_agent(*a) for a in progress(data.AGENTS, "Support agents")]
-	created = 0
-	for i in progress(range(data.ISSUE_COUNT), "Issues"):
-		created += _issue(i, contacts, agents)
+	created, now = 0, now_datetime()
+	for i in progress(range(data.ISSUE_COUNT), "Issues (60 days)"):
+		created += _issue(i, contacts, agents, now)
 	refresh_overdue()
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])
@@ -263,49 +276,105 @@ def _agent(first_name: str, last_name: str, email: str, role: str = "Support Age
 	return email
 
 
-def _issue(i: int, contacts: dict, agents: list[str]) -> int:
-	"""Make the i-th demo issue unless it exists; return 1 when it was made."""
-	from frappe.desk.form.assign_to import add as assign
-
-	subject, issue_type, priority, product = data.PROBLEMS[i % len(data.PROBLEMS)]
-	customer = data.CUSTOMERS[i % len(data.CUSTOMERS)][0]
+def _issue(i: int, contacts: dict, agents: list[str], now: datetime) -> int:
+	"""Play the i-th demo ticket's story (demo/stories.py) up to now unless it exists; 1 when made."""
+	subject, issue_type, _priority, product = data.PROBLEMS[i % len(data.PROBLEMS)]
+	# every (problem, customer) pair at most once: the natural key of a demo ticket
+	customer = data.CUSTOMERS[(i + 3 * (i // len(data.PROBLEMS))) % len(data.CUSTOMERS)][0]
 	who = contacts[customer]
 	if frappe.db.exists("Issue", {"subject": subject, "customer": customer}):
 		return 0
-	status = data.STATUS_CYCLE[i % len(data.STATUS_CYCLE)]
-	issue = frappe.get_doc(
+	steps = [step for step in plan(i, data.ISSUE_COUNT, now) if step.at <= now]
+	agent = agents[i % len(agents)]
+	issue = None
+	try:
+		for step in steps:
+			frappe.flags.current_time = step.at
+			issue = _play(step, issue, i, subject, issue_type, product, who, agent)
+	finally:
+		frappe.flags.current_time = None
+	opened = steps[0].at
+	frappe.db.set_value(
+		"Issue",
+		issue.name,
+		{"creation": opened, "opening_date": opened.date(), "opening_time": opened.time()},
+		update_modified=False,
+	)
+	if issue.status in ACTIVE and i % 3 == 0:
+		note, days = data.FOLLOW_UPS[i % len(data.FOLLOW_UPS)]
+		frappe.get_doc(
+			{"doctype": "Issue Follow Up", "issue": issue.name, "note": note, "follow_up_date": add_days(today(), days)}
+		).insert(ignore_permissions=True)
+	return 1
+
+
+def _play(step: Step, issue, i: int, subject: str, issue_type: str, product: str | None, who: dict, agent: str):
+	"""One step of a story, at its own time (frappe.flags.current_time); returns the ticket."""
+	from frappe.desk.form.assign_to import add as assign
+
+	if step.action == "open":
+		issue = frappe.get_doc(
+			{
+				"doctype": "Issue",
+				"subject": subject,
+				"customer": who["customer"],
+				"contact": who["contact"],
+				"raised_by": who["email"],
+				"issue_type": issue_type,
+				"priority": step.values["priority"],
+				"channel": data.CHANNELS[i % len(data.CHANNELS)],
+				"item_code": product,
+				"description": f"<p>{subject}.</p><p>Reported by {who['email']}"
+				+ (f" for our {product} unit." if product else ".")
+				+ "</p>",
+			}
+		).insert(ignore_permissions=True)
+		assign({"assign_to": [agent], "doctype": "Issue", "name": issue.name})
+		return issue
+	if step.action in ("reply", "customer_reply"):
+		if step.action == "reply":  # the answer is the ticket's first response: its status says so first
+			issue = _status(issue, REPLIED)
+			_message(issue, step, agent, data.REPLIES[i % len(data.REPLIES)], sent=True)
+		else:  # the reopen rules move the ticket
+			_message(issue, step, who["email"], data.CUSTOMER_REPLIES[i % len(data.CUSTOMER_REPLIES)], sent=False)
+		issue.reload()
+		return issue
+	values = {
+		"work": {"status": IN_PROGRESS},
+		"wait_customer": {"status": PENDING_CUSTOMER},
+		"parts": {"status": PENDING_PARTS},
+		"resolve": {"status": RESOLVED, "resolution_details": data.RESOLUTIONS[i % len(data.RESOLUTIONS)]},
+		"close": {"status": CLOSED},
+		"cancel": {"status": CANCELLED, "cancel_reason": "Duplicate of an earlier ticket."},
+	}[step.action]
+	issue = _status(issue, **values)
+	if step.action == "close" and step.values.get("rating"):
+		record_rating(issue, step.values["rating"], data.FEEDBACK.get(step.values["rating"]))
+	return issue
+
+
+def _status(issue, status: str, **values):
+	issue.reload()
+	if issue.status != status:
+		issue.update({"status": status, **values})
+		issue.save(ignore_permissions=True)
+	return issue
+
+
+def _message(issue, step: Step, sender: str, text: str, sent: bool) -> None:
+	comm = frappe.get_doc(
 		{
-			"doctype": "Issue",
-			"subject": subject,
-			"customer": customer,
-			"contact": who["contact"],
-			"raised_by": who["email"],
-			"issue_type": issue_type,
-			"priority": priority,
-			"channel": data.CHANNELS[i % len(data.CHANNELS)],
-			"item_code": product,
-			"description": f"<p>{subject}.</p><p>Reported by {who['email']}"
-			+ (f" for our {product} unit." if product else ".")
-			+ "</p>",
+			"doctype": "Communication",
+			"communication_type": "Communication",
+			"communication_medium": "Email",
+			"sent_or_received": "Sent" if sent else "Received",
+			"subject": f"Re: {issue.subject}",
+			"sender": sender,
+			"recipients": issue.raised_by if sent else None,
+			"content": f"<p>{text}</p>",
+			"communication_date": step.at,
+			"reference_doctype": "Issue",
+			"reference_name": issue.name,
 		}
 	).insert(ignore_permissions=True)
-	if status != "Open":
-		issue.status = status
-		if status in ("Resolved", "Closed"):
-			issue.resolution_details = "Fixed on site; the customer confirmed it works again."
-		if status == "Cancelled":
-			issue.cancel_reason = "Duplicate of an earlier ticket."
-		issue.save(ignore_permissions=True)
-	if status not in ("Resolved", "Closed", "Cancelled"):
-		assign({"assign_to": [agents[i % len(agents)]], "doctype": "Issue", "name": issue.name})
-		if i % 3 == 0:
-			note, days = data.FOLLOW_UPS[i % len(data.FOLLOW_UPS)]
-			frappe.get_doc(
-				{
-					"doctype": "Issue Follow Up",
-					"issue": issue.name,
-					"note": note,
-					"follow_up_date": add_days(today(), days),
-				}
-			).insert(ignore_permissions=True)
-	return 1
+	frappe.db.set_value("Communication", comm.name, "creation", step.at, update_modified=False)
