@@ -1,5 +1,8 @@
 // Issue form: follow-ups, reopening and cancel reasons (support_plus).
 frappe.ui.form.on("Issue", {
+	onload(frm) {
+		support_plus.limit_priorities(frm);
+	},
 	refresh(frm) {
 		if (frm.is_new()) return;
 		const final = ["Closed", "Cancelled"].includes(frm.doc.status);
@@ -28,6 +31,22 @@ frappe.ui.form.on("Issue", {
 });
 
 frappe.provide("support_plus");
+
+// The priority picker offers the priorities of the ticket's SLA (ERPNext's form did; see sla/desk.py).
+support_plus.limit_priorities = (frm) => {
+	if (!frm.doc.service_level_agreement) return;
+	frappe.call({
+		method: "erpnext.support.doctype.service_level_agreement.service_level_agreement.get_service_level_agreement_filters",
+		args: { doctype: frm.doctype, name: frm.doc.service_level_agreement, customer: frm.doc.customer },
+		callback: ({ message }) => {
+			if (!message) return;
+			frm.set_query("priority", () => ({ filters: { name: ["in", message.priority] } }));
+			frm.set_query("service_level_agreement", () => ({
+				filters: { name: ["in", message.service_level_agreements] },
+			}));
+		},
+	});
+};
 
 support_plus.add_follow_up = (frm) => {
 	const dialog = new frappe.ui.Dialog({
@@ -103,18 +122,33 @@ support_plus.reopen = (frm) => {
 
 support_plus.SLA_COLORS = { "On Track": "green", "At Risk": "orange", Breached: "red" };
 
+// One SLA line: health and the time left in words ("respond within 3 hours"), none on Closed or
+// Cancelled tickets (nothing is owed any more). Deadlines are in business time (support_plus/sla).
 support_plus.show_sla_health = (frm) => {
 	const health = frm.doc.sla_health;
-	if (!health) return;
-	const due = !frm.doc.first_responded_on ? frm.doc.response_by : frm.doc.resolution_by;
-	const what = !frm.doc.first_responded_on ? __("respond") : __("resolve");
-	let text = __("SLA {0}", [__(health)]);
-	if (frm.doc.on_hold_since && !["Resolved", "Closed"].includes(frm.doc.status)) {
-		text += " · " + __("clock paused");
-	} else if (due && !["Resolved", "Closed", "Cancelled"].includes(frm.doc.status)) {
-		text += " · " + __("{0} by {1} ({2})", [what, frappe.datetime.str_to_user(due), frappe.datetime.comment_when(due)]);
+	if (!health || ["Closed", "Cancelled"].includes(frm.doc.status)) return;
+	frm.dashboard.add_indicator(support_plus.sla_text(frm.doc), support_plus.SLA_COLORS[health] || "grey");
+};
+
+support_plus.sla_text = (doc, now) => {
+	let text = __("SLA {0}", [__(doc.sla_health)]);
+	if (doc.status === "Resolved") return text;
+	if (doc.on_hold_since) return text + " · " + __("clock paused");
+	const responding = !doc.first_responded_on;
+	const due = responding ? doc.response_by : doc.resolution_by;
+	if (!due) return text;
+	// Both in the system timezone, as stored (ERPNext's SLA banner compares them the same way).
+	const left = moment(due).diff(now || frappe.datetime.system_datetime(true));
+	const words = moment.duration(Math.abs(left)).humanize();
+	const when = frappe.datetime.str_to_user(due);
+	if (left >= 0) {
+		return text + " · " + (responding
+			? __("respond within {0} (by {1})", [words, when])
+			: __("resolve within {0} (by {1})", [words, when]));
 	}
-	frm.dashboard.add_indicator(text, support_plus.SLA_COLORS[health] || "grey");
+	return text + " · " + (responding
+		? __("response overdue by {0} (due {1})", [words, when])
+		: __("resolution overdue by {0} (due {1})", [words, when]));
 };
 
 support_plus.escalate = (frm) => {
