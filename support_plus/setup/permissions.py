@@ -33,6 +33,8 @@ SELECT = {"select": 1}
 READ = {"select": 1, "read": 1, "report": 1}
 # Phone intake creates the caller's Contact; agents correct a wrong number.
 MAINTAIN = {**READ, "write": 1, "create": 1}
+# Read a single doctype's values.
+READ_ONLY_SINGLE = {"read": 1}
 _SUPPORT_READ = dict.fromkeys(SUPPORT_ROLES, READ)
 _SUPPORT_SELECT = dict.fromkeys(SUPPORT_ROLES, SELECT)
 _TICKET_PICKERS = {**_SUPPORT_READ, SALES: SELECT, ACCOUNTS: SELECT}
@@ -54,7 +56,7 @@ DESK_PERMISSIONS = {
 	"Lead": {**_SUPPORT_SELECT, ACCOUNTS: SELECT},  # ERPNext gives desk users its permlevel 1 only
 	"Contact": {SUPPORT_AGENT: MAINTAIN, SUPPORT_MANAGER: MAINTAIN, SUPPORT_VIEWER: READ},
 	# ERPNext's Issue form script reads it on every load, for anyone who opens a ticket.
-	"Support Settings": {**dict.fromkeys((*SUPPORT_ROLES, SALES, ACCOUNTS), {"read": 1})},
+	"Support Settings": dict.fromkeys((*SUPPORT_ROLES, SALES, ACCOUNTS), READ_ONLY_SINGLE),
 	# Service Level Agreement (entity, calendar) and escalation rule filters
 	"Customer Group": _SUPPORT_READ,
 	"Territory": _SUPPORT_READ,

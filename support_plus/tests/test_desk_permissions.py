@@ -144,4 +144,6 @@ class TestDeskPermissions(SupportTestCase):
 	def test_demo_agents_hold_only_their_support_role(self):
 		email = make_user("sp-demo-agent@example.com", ["Support Agent", "Support Team", "System Manager"])
 		_desk_user("Demo", "Agent", email)
-		self.assertEqual(frappe.get_all("Has Role", filters={"parent": email}, pluck="role"), ["Support Agent"])
+		self.assertEqual(
+			frappe.get_all("Has Role", filters={"parent": email}, pluck="role"), ["Support Agent"]
+		)

@@ -58,9 +58,7 @@ class TestCancelledTickets(SlaTestCase):
 			(running, {}),
 			(answered_late, {"first_responded_on": "2026-03-03 09:00:00"}),
 		):  # cancelled by an older build: the status set, the clock still running
-			frappe.db.set_value(
-				"Issue", doc.name, {"status": "Cancelled", **values}, update_modified=False
-			)
+			frappe.db.set_value("Issue", doc.name, {"status": "Cancelled", **values}, update_modified=False)
 		result = sla_sweep("2026-03-06 12:00:00")
 		self.assertEqual((result["breached"], result["escalations"]), (0, 0))
 		for doc in (running, answered_late):

@@ -15,6 +15,11 @@ def execute():
 	frappe.qb.update(issue).set(issue.response_by, None).where(
 		cancelled & issue.first_responded_on.isnull()
 	).run()
-	frappe.qb.update(issue).set(
-		issue.on_hold_since, Coalesce(issue.status_changed_on, issue.modified)
-	).set(issue.resolution_by, None).set(issue.sla_health, None).where(cancelled).run()
+	stopped_at = Coalesce(issue.status_changed_on, issue.modified)
+	(
+		frappe.qb.update(issue)
+		.set(issue.on_hold_since, stopped_at)
+		.set(issue.resolution_by, None)
+		.set(issue.sla_health, None)
+		.where(cancelled)
+	).run()
