@@ -139,7 +139,8 @@ support_plus.reply_to_customer = (frm) => {
 				})
 				.then(() => {
 					dialog.hide();
-					frappe.show_alert({ message: __("Reply sent"), indicator: "green" });
+					// Posted on the ticket; the server says so when it could not be emailed.
+					frappe.show_alert({ message: __("Reply posted"), indicator: "green" });
 					frm.reload_doc();
 				});
 		},
