@@ -70,12 +70,14 @@
 			label: __("Priority"),
 			reqd: 1,
 		});
-		bulk(__("Assign To"), {
+		// Not "Assign To": Frappe's own action has that label, and a second item with it is never added.
+		bulk(__("Add Assignee"), {
 			fieldname: "assign_to",
 			fieldtype: "Link",
 			options: "User",
 			label: __("Assign To"),
 			reqd: 1,
+			description: __("Added to each ticket's assignees; the current ones stay."),
 		});
 	};
 })();
