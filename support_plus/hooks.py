@@ -25,6 +25,8 @@ doctype_js = {
 	"Project": "public/js/project.js",
 }
 doctype_list_js = {"Issue": "public/js/issue_list.js"}
+# The Issue form's one SLA line is support_plus's: ERPNext's wall-clock banner is not drawn for Issues.
+extend_bootinfo = ["support_plus.sla.desk.leave_issue_to_support_plus"]
 
 # Permissions
 # -----------

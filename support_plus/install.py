@@ -6,7 +6,12 @@ from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.email_templates import ensure_email_templates
 from support_plus.setup.masters import ensure_issue_priorities
-from support_plus.setup.permissions import apply_issue_permissions, remove_issue_permissions
+from support_plus.setup.permissions import (
+	apply_desk_permissions,
+	apply_issue_permissions,
+	remove_desk_permissions,
+	remove_issue_permissions,
+)
 from support_plus.setup.roles import ensure_roles
 from support_plus.setup.settings import ensure_settings
 from support_plus.sla.engine import ensure_indexes as ensure_sla_indexes
@@ -30,6 +35,7 @@ def apply_all():
 	ensure_roles()
 	apply_customizations()
 	apply_issue_permissions()
+	apply_desk_permissions()
 	ensure_settings()
 	stop_erpnext_auto_close()
 	ensure_sla_indexes()
@@ -43,4 +49,5 @@ def before_uninstall():
 	restart_erpnext_auto_close()
 	remove_customizations()
 	remove_issue_permissions()
+	remove_desk_permissions()
 	remove_ticket_series()

@@ -40,15 +40,17 @@ def bulk_update(
 	status: str | None = None,
 	priority: str | None = None,
 	assign_to: str | None = None,
+	cancel_reason: str | None = None,
 ) -> dict:
-	"""Set status, priority and/or an assignee on many tickets, each checked and validated on its own.
+	"""Set status, priority and/or an assignee on many tickets, each checked and validated on its own
+	(`cancel_reason` goes with status Cancelled).
 
 	Returns {"updated": [...], "failed": [{"issue", "error"}]}, or {"queued": true, "job_id": ...} when
 	more than 500 tickets go to a background job (its outcome arrives as a notification).
 	"""
 	names = json.loads(issues) if isinstance(issues, str) else list(issues)
 	names = list(dict.fromkeys(names))  # once each, in the given order
-	values = {"status": status, "priority": priority, "assign_to": assign_to}
+	values = {"status": status, "priority": priority, "assign_to": assign_to, "cancel_reason": cancel_reason}
 	frappe.has_permission("Issue", "write", throw=True)
 	bulk.validate_values(values)
 	if len(names) > bulk.BACKGROUND_ABOVE:

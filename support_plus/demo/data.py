@@ -37,7 +37,11 @@ PRODUCTS = (
 	("PRN-L5", "Laser Printer L5", "PRNL5-", 12),
 )
 
-# Support agents (desk users with ERPNext's Support Team role).
+# Frappe gives System Manager to any desk user saved while no one else holds it: the demo has its own
+# administrator, so the agents and the manager hold only their support role.
+SITE_ADMIN = ("Ivo", "Berg", "it.admin@support-plus.example")
+
+# Support agents (desk users holding only Support Agent).
 AGENTS = (
 	("Maria", "Lopez", "maria.lopez@support-plus.example"),
 	("Tom", "Becker", "tom.becker@support-plus.example"),

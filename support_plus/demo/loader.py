@@ -47,7 +47,8 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 	contacts = {c[0]: _customer(*c) for c in progress(data.CUSTOMERS, "Customers and contacts")}
 	for product in progress(data.PRODUCTS, "Products and serial numbers"):
 		_product(company, *product)
-	agents = [_agent(*a) for a in progress(data.AGENTS, "Support agents")]
+	_desk_user(*data.SITE_ADMIN, role="System Manager")
+	agents = [_desk_user(*a) for a in progress(data.AGENTS, "Support agents")]
 	created, now = 0, now_datetime()
 	for i in progress(range(data.ISSUE_COUNT), "Issues (60 days)"):
 		created += _issue(i, contacts, agents, now)
@@ -230,7 +231,7 @@ def _kb_article(title: str, content: str, audience: str) -> None:
 
 def _escalation_rules() -> None:
 	"""Three levels: warn at 80% of the response time, reassign at the resolution breach, raise later."""
-	manager = _agent("Nadia", "Rahman", "nadia.rahman@support-plus.example", role="Support Manager")
+	manager = _desk_user("Nadia", "Rahman", "nadia.rahman@support-plus.example", role="Support Manager")
 	for name, values in (
 		(
 			"Warn at 80% of response",
@@ -258,9 +259,10 @@ def _escalation_rules() -> None:
 		_ensure("Support Escalation Rule", name, {"rule_name": name, **values})
 
 
-def _agent(first_name: str, last_name: str, email: str, role: str = "Support Agent") -> str:
+def _desk_user(first_name: str, last_name: str, email: str, role: str = "Support Agent") -> str:
+	"""A desk user holding exactly `role` (demo sites made earlier lose System Manager and Support Team)."""
 	if not frappe.db.exists("User", email):
-		user = frappe.get_doc(
+		frappe.get_doc(
 			{
 				"doctype": "User",
 				"email": email,
@@ -268,11 +270,13 @@ def _agent(first_name: str, last_name: str, email: str, role: str = "Support Age
 				"last_name": last_name,
 				"send_welcome_email": 0,
 				"user_type": "System User",
+				"roles": [{"role": role}],
 			}
-		)
-		user.append("roles", {"role": role})
-		user.append("roles", {"role": "Support Team"})
-		user.insert(ignore_permissions=True)
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	if [r.role for r in user.roles] != [role]:
+		user.set("roles", [{"role": role}])
+		user.save(ignore_permissions=True)
 	return email
 
 

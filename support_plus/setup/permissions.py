@@ -2,6 +2,11 @@
 
 Role-level rights live here; the row rule (a Sales User sees only the tickets of their projects) is in
 support_plus.permissions.issue. ERPNext's own rows (Support Team) are kept as they are.
+
+`DESK_PERMISSIONS` gives each desk role what the desk needs on the records a ticket, an SLA or an
+escalation rule links to (ERPNext gives most of them to System Manager only, so an agent could not pick
+a priority, open a customer or load the Issue form without "No permission for Support Settings").
+These rights are only ever added to what a role has; uninstall takes back exactly what was added.
 """
 
 import frappe
@@ -20,6 +25,47 @@ ISSUE_PERMISSIONS = {
 	SUPPORT_VIEWER: _READ_ONLY,
 }
 
+SALES, ACCOUNTS = "Sales User", "Accounts User"
+SUPPORT_ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER)
+# Pick it in a link field (only the name and title are shown).
+SELECT = {"select": 1}
+# Pick it, open it and list it.
+READ = {"select": 1, "read": 1, "report": 1}
+# Phone intake creates the caller's Contact; agents correct a wrong number.
+MAINTAIN = {**READ, "write": 1, "create": 1}
+# Read a single doctype's values.
+READ_ONLY_SINGLE = {"read": 1}
+_SUPPORT_READ = dict.fromkeys(SUPPORT_ROLES, READ)
+_SUPPORT_SELECT = dict.fromkeys(SUPPORT_ROLES, SELECT)
+_TICKET_PICKERS = {**_SUPPORT_READ, SALES: SELECT, ACCOUNTS: SELECT}
+
+# doctype -> role -> rights added. Roles missing here keep what ERPNext gives them (e.g. Sales User and
+# Accounts User read Customer, Item, Company and Address already, Sales User reads Lead; every desk user
+# selects User and reads Service Level Agreement and Email Template).
+DESK_PERMISSIONS = {
+	# Issue's own links
+	"Issue Priority": _TICKET_PICKERS,
+	"Issue Type": _TICKET_PICKERS,
+	"Serial No": _TICKET_PICKERS,
+	"Project": _TICKET_PICKERS,  # ERPNext gives desk users its permlevel 1 only
+	"Email Account": {**_SUPPORT_SELECT, SALES: SELECT, ACCOUNTS: SELECT},
+	"Customer": _SUPPORT_READ,
+	"Item": _SUPPORT_READ,
+	"Address": _SUPPORT_READ,
+	"Company": _SUPPORT_SELECT,
+	"Lead": {**_SUPPORT_SELECT, ACCOUNTS: SELECT},  # ERPNext gives desk users its permlevel 1 only
+	"Contact": {SUPPORT_AGENT: MAINTAIN, SUPPORT_MANAGER: MAINTAIN, SUPPORT_VIEWER: READ},
+	# ERPNext's Issue form script reads it on every load, for anyone who opens a ticket.
+	"Support Settings": dict.fromkeys((*SUPPORT_ROLES, SALES, ACCOUNTS), READ_ONLY_SINGLE),
+	# Service Level Agreement (entity, calendar) and escalation rule filters
+	"Customer Group": _SUPPORT_READ,
+	"Territory": _SUPPORT_READ,
+	"Holiday List": _SUPPORT_READ,
+	# Escalation rules notify and reassign to a role.
+	"Role": _SUPPORT_SELECT,
+}
+DESK_PTYPES = ("select", "read", "report", "write", "create")
+
 
 def apply_issue_permissions() -> None:
 	setup_custom_perms("Issue")  # copies ERPNext's standard rows once, so they keep applying
@@ -31,20 +77,82 @@ def apply_issue_permissions() -> None:
 		if name:
 			frappe.db.set_value("Custom DocPerm", name, values)
 		else:
-			frappe.get_doc(
-				{
-					"doctype": "Custom DocPerm",
-					"parent": "Issue",
-					"parenttype": "DocType",
-					"parentfield": "permissions",
-					"role": role,
-					"permlevel": 0,
-					**values,
-				}
-			).db_insert()
+			_insert_row("Issue", role, values)
 	frappe.clear_cache(doctype="Issue")
 
 
 def remove_issue_permissions() -> None:
 	frappe.db.delete("Custom DocPerm", {"parent": "Issue", "role": ("in", list(ISSUE_PERMISSIONS))})
 	frappe.clear_cache(doctype="Issue")
+
+
+def apply_desk_permissions() -> None:
+	"""Install/migrate: add the rights of DESK_PERMISSIONS to each role's row, never taking any away."""
+	for doctype, roles in DESK_PERMISSIONS.items():
+		if not frappe.db.exists("DocType", doctype):
+			continue
+		setup_custom_perms(doctype)  # from now on Custom DocPerm rows are the doctype's rights
+		for role, rights in roles.items():
+			row = _custom_row(doctype, role)
+			if not row:
+				_insert_row(doctype, role, rights)
+			elif missing := {p: 1 for p in rights if not row[p]}:
+				frappe.db.set_value("Custom DocPerm", row.name, missing)
+		frappe.clear_cache(doctype=doctype)
+
+
+def remove_desk_permissions() -> None:
+	"""Uninstall: each row back to ERPNext's rights for the role (or gone when it had none); a doctype
+	whose rows are then exactly ERPNext's has its Custom DocPerm copy removed."""
+	for doctype, roles in DESK_PERMISSIONS.items():
+		for role, rights in roles.items():
+			row = _custom_row(doctype, role)
+			if not row:
+				continue
+			standard = _standard_row(doctype, role)
+			if standard:
+				frappe.db.set_value("Custom DocPerm", row.name, {p: standard[p] for p in rights})
+			else:
+				frappe.db.delete("Custom DocPerm", row.name)
+		if _rows("Custom DocPerm", doctype) == _rows("DocPerm", doctype):
+			frappe.db.delete("Custom DocPerm", {"parent": doctype})
+		frappe.clear_cache(doctype=doctype)
+
+
+def _insert_row(doctype: str, role: str, values: dict) -> None:
+	frappe.get_doc(
+		{
+			"doctype": "Custom DocPerm",
+			"parent": doctype,
+			"parenttype": "DocType",
+			"parentfield": "permissions",
+			"role": role,
+			"permlevel": 0,
+			**values,
+		}
+	).db_insert()
+
+
+def _custom_row(doctype: str, role: str):
+	return frappe.db.get_value(
+		"Custom DocPerm",
+		{"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0},
+		["name", *DESK_PTYPES],
+		as_dict=True,
+	)
+
+
+def _standard_row(doctype: str, role: str):
+	return frappe.db.get_value(
+		"DocPerm",
+		{"parent": doctype, "role": role, "permlevel": 0, "if_owner": 0},
+		list(DESK_PTYPES),
+		as_dict=True,
+	)
+
+
+def _rows(table: str, doctype: str) -> list[tuple]:
+	perm = frappe.qb.DocType(table)
+	fields = ["role", "permlevel", "if_owner", *PTYPES, "select", "submit", "cancel", "amend", "import"]
+	rows = frappe.qb.from_(perm).select(*(perm[f] for f in fields)).where(perm.parent == doctype).run()
+	return sorted(tuple(row) for row in rows)

@@ -26,7 +26,7 @@ from support_plus.sla import metrics
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import SlaConfig, get_config, tracking_enabled
 from support_plus.sla.selection import select_sla
-from support_plus.tickets.lifecycle import CLOSED, PENDING_CUSTOMER, REPLIED, RESOLVED
+from support_plus.tickets.lifecycle import CANCELLED, CLOSED, PENDING_CUSTOMER, REPLIED, RESOLVED
 from support_plus.utils import clock
 
 ON_TRACK, AT_RISK, BREACHED = "On Track", "At Risk", "Breached"
@@ -142,7 +142,7 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 		response_by = dt(cal.instant_at(b_start + held + response_s))
 	else:
 		response_by = None if on_hold_since else dt(cal.instant_at(origin + response_s))
-	paused = stop_now == "pause"
+	paused = stop_now in ("pause", "cancelled")
 	resolution_by = None
 	if cfg.apply_sla_for_resolution and not paused:
 		resolution_by = dt(cal.instant_at(origin + resolution_s))
@@ -186,7 +186,9 @@ def note_late_first_response(doc) -> None:
 		doc.add_comment(comment_type="Assigned", text=_("First Response SLA Failed by {}").format(names))
 
 
-def status_and_health(doc, before, cfg: SlaConfig, now, origin: float) -> tuple[str, str]:
+def status_and_health(doc, before, cfg: SlaConfig, now, origin: float) -> tuple[str, str | None]:
+	if doc.status == CANCELLED:  # nothing is owed on a cancelled ticket: no deadline, no health
+		return ("Resolution Due" if doc.first_responded_on else "First Response Due"), None
 	response_failed = bool(
 		doc.response_by
 		and (
@@ -214,7 +216,10 @@ def status_and_health(doc, before, cfg: SlaConfig, now, origin: float) -> tuple[
 
 
 def stop_kind(status: str | None, cfg: SlaConfig) -> str | None:
-	"""Why the clock stands still in a status: "fulfilled", "pause", or None (it runs)."""
+	"""Why the clock stands still in a status: "cancelled", "fulfilled", "pause", or None (it runs).
+	A cancelled ticket's clock stops like a pause: a reopened ticket goes on with the time it had left."""
+	if status == CANCELLED:
+		return "cancelled"
 	if status in cfg.fulfilled_statuses:
 		return "fulfilled"
 	if status in cfg.pause_statuses:

@@ -21,6 +21,7 @@ from support_plus.sla.business_time import to_timestamp
 from support_plus.sla.config import get_config, tracking_enabled
 from support_plus.sla.engine import AT_RISK, BREACHED, ON_TRACK, warning_fraction
 from support_plus.sla.escalation import fire_rule
+from support_plus.tickets.lifecycle import CANCELLED
 from support_plus.utils import clock
 
 CHUNK_SIZE = 500
@@ -62,12 +63,14 @@ def scheduled_sweep() -> None:
 
 
 def running(issue):
-	"""Clock running: an SLA, a computed clock, no stop (pause or fulfilment) in progress. (Numeric
-	columns are NOT NULL in Frappe: no clock is origin 0, no resolution clock is 0 seconds.)"""
+	"""Clock running: an SLA, a computed clock, no stop (pause or fulfilment) in progress, not cancelled
+	(the engine stops a cancelled ticket's clock; tickets cancelled before it did are excluded too).
+	(Numeric columns are NOT NULL in Frappe: no clock is origin 0, no resolution clock is 0 seconds.)"""
 	return (
 		issue.service_level_agreement.isnotnull()
 		& issue.on_hold_since.isnull()
 		& (issue.sla_clock_origin > 0)
+		& (issue.status != CANCELLED)
 	)
 
 
@@ -92,9 +95,11 @@ def past_deadline(issue, now):
 
 
 def answered_late(issue):
-	"""First answered by email after the deadline (Frappe stores that without a save)."""
+	"""First answered by email after the deadline (Frappe stores that without a save); never on a
+	cancelled ticket."""
 	return (
-		issue.first_responded_on.isnotnull()
+		(issue.status != CANCELLED)
+		& issue.first_responded_on.isnotnull()
 		& issue.response_by.isnotnull()
 		& (issue.first_responded_on > issue.response_by)
 	)

@@ -348,6 +348,30 @@ class TestCustomerEmails(EmailChannelTestCase):
 		[edited] = self.new_emails()
 		self.assertIn(f"Edited: {self.ticket} is On Hold", edited.message)
 
+	def test_without_an_outgoing_account_the_agent_is_told(self):
+		def not_emailed_messages():
+			return [m.message for m in frappe.local.message_log if m.get("title") == "Not Emailed"]
+
+		frappe.local.message_log = []
+		frappe.set_user(AGENT)
+		reply_to_customer(self.ticket, "<p>We ordered the part.</p>")
+		self.set_status("In Progress")
+		self.assertEqual(not_emailed_messages(), [], "with an account nothing is said")
+		self.assertEqual(len(self.new_emails()), 2)
+
+		frappe.db.set_value("Email Account", {"default_outgoing": 1}, "enable_outgoing", 0)
+		try:
+			frappe.set_user(AGENT)
+			reply_to_customer(self.ticket, "<p>The part arrives on Monday.</p>")
+			self.set_status("Pending Parts")
+			self.assertEqual(self.new_emails(), [])
+			[told] = not_emailed_messages()  # once per request, however many emails were not sent
+			self.assertIn(BUYER, told)
+			self.assertIn("no outgoing email account", told)
+		finally:
+			frappe.db.set_value("Email Account", {"default_outgoing": 1}, "enable_outgoing", 1)
+			frappe.local.message_log = []
+
 	def test_only_staff_with_write_access_reply(self):
 		frappe.set_user("Guest")
 		self.assertRaises(frappe.PermissionError, reply_to_customer, self.ticket, "hi")

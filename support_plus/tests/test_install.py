@@ -7,7 +7,7 @@ from frappe.utils import cstr
 
 from support_plus.setup.customizations import PROPERTY_SETTERS
 from support_plus.setup.masters import ISSUE_PRIORITIES
-from support_plus.tests.utils import forget_doc_hooks
+from support_plus.tests.utils import AGENT, FINANCE, ROLE_USERS, forget_doc_hooks, make_user
 
 
 def field_default(doctype: str, fieldname: str):
@@ -26,6 +26,12 @@ def customized_value(doctype: str, fieldname: str | None, prop: str) -> str:
 
 
 class TestInstall(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		for user in (AGENT, FINANCE):
+			make_user(user, ROLE_USERS[user])
+
 	def test_app_is_installed_with_its_hooks(self):
 		self.assertIn("support_plus", frappe.get_installed_apps())
 		hooks = frappe.get_hooks(app_name="support_plus")
@@ -50,6 +56,11 @@ class TestInstall(FrappeTestCase):
 			self.assertIsNone(field_default("Maintenance Visit", "completion_status"))
 			self.assertEqual(customized_value("Issue", None, "allow_rename"), "1")
 			self.assertNotIn("Maintenance Schedule", frappe.get_hooks("doc_events"))
+			# The desk rights given to the support roles are taken back; ERPNext's own rows are kept.
+			self.assertFalse(frappe.db.exists("Custom DocPerm", {"role": "Support Agent"}))
+			self.assertFalse(frappe.db.exists("Custom DocPerm", {"parent": "Issue Priority"}))
+			self.assertFalse(frappe.has_permission("Customer", "read", user=AGENT))
+			self.assertTrue(frappe.has_permission("Customer", "read", user=FINANCE))
 
 			# ERPNext itself still works: its doctypes load, issues are created and listed.
 			issue = frappe.get_doc(
@@ -79,3 +90,5 @@ class TestInstall(FrappeTestCase):
 		)
 		for priority in ISSUE_PRIORITIES:
 			self.assertTrue(frappe.db.exists("Issue Priority", priority))
+		self.assertTrue(frappe.has_permission("Customer", "read", user=AGENT))
+		self.assertTrue(frappe.has_permission("Issue Priority", "select", user=FINANCE))

@@ -70,6 +70,20 @@ class TestBulkUpdate(SupportTestCase):
 			)
 		self.assertEqual(frappe.db.get_value("Issue", closed, ["status", "priority"]), ("Closed", None))
 
+	def test_cancelling_many_takes_the_reason(self):
+		names = [ticket(), ticket()]
+		frappe.set_user(AGENT)
+		without = bulk_update(names, status="Cancelled")
+		self.assertEqual(without["updated"], [])
+		self.assertIn("Give a reason to cancel", without["failed"][0]["error"])
+		result = bulk_update(names, status="Cancelled", cancel_reason="Sent twice by the customer")
+		self.assertEqual(result["updated"], names)
+		for name in names:
+			self.assertEqual(
+				frappe.db.get_value("Issue", name, ["status", "cancel_reason"]),
+				("Cancelled", "Sent twice by the customer"),
+			)
+
 	def test_assigning_many(self):
 		names = [ticket(), ticket()]
 		frappe.set_user(AGENT)

@@ -32,6 +32,7 @@ def chromium():
 				"--window-size=1280,1000",
 			):  # fmt: skip
 				options.add_argument(arg)
+			options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console, for get_log
 			profile = tempfile.mkdtemp(prefix="sp-chromium-")
 			options.add_argument(f"--user-data-dir={profile}")
 			return webdriver.Chrome(service=Service(driver), options=options), profile

@@ -5,7 +5,7 @@ import json
 import frappe
 from frappe.utils import get_datetime
 
-from support_plus.tests.utils import SupportTestCase
+from support_plus.tests.utils import AGENT, MANAGER, SupportTestCase
 from support_plus.tickets.lifecycle import STATUSES, TRANSITIONS
 from support_plus.utils import clock
 
@@ -76,10 +76,19 @@ class TestTicketLifecycle(SupportTestCase):
 			self.assertEqual(frappe.db.get_value("Issue", doc.name, "status"), start)
 
 	def test_closed_ticket_error_says_how_to_reopen(self):
-		doc = move(new_ticket(), "Closed")
-		doc.status = "Open"
-		with self.assertRaisesRegex(frappe.ValidationError, "only a Support Manager can reopen it"):
-			doc.save()
+		closed = move(new_ticket(), "Closed")
+		cancelled = move(new_ticket(), "Cancelled", cancel_reason="Sent twice")
+		# To an agent: who can reopen it. To a manager (who can): how.
+		for user, reason in (
+			(AGENT, "only a Support Manager can reopen it"),
+			(MANAGER, "reopen it with Reopen, which asks for a reason"),
+		):
+			frappe.set_user(user)
+			for name, status in ((closed.name, "Open"), (cancelled.name, "Closed")):
+				doc = frappe.get_doc("Issue", name)
+				doc.status = status
+				with self.assertRaisesRegex(frappe.ValidationError, reason, msg=f"{user}: {name}"):
+					doc.save()
 
 	def test_cancelling_needs_a_reason(self):
 		doc = new_ticket()

@@ -12,10 +12,11 @@ BACKGROUND_ABOVE = 500
 
 
 def update_ticket(name: str, values: dict) -> None:
-	"""Apply `values` (status, priority, assign_to) to one ticket as the current user: checked and validated."""
+	"""Apply `values` (status, priority, assign_to, cancel_reason) to one ticket as the current user:
+	checked and validated."""
 	doc = frappe.get_doc("Issue", name)
 	doc.check_permission("write")
-	fields = {key: values[key] for key in ("status", "priority") if values.get(key)}
+	fields = {key: values[key] for key in ("status", "priority", "cancel_reason") if values.get(key)}
 	if fields:
 		doc.update(fields)
 		doc.save()

@@ -7,6 +7,7 @@ A status change is recorded on the timeline by Frappe's own change tracking (Iss
 import frappe
 from frappe import _
 
+from support_plus.setup.roles import is_manager
 from support_plus.utils import clock
 
 OPEN = "Open"
@@ -55,12 +56,7 @@ def validate_status(doc, method=None):
 		return
 	if previous and doc.status not in TRANSITIONS[previous] and not doc.flags.support_plus_reopen:
 		if previous in FINAL:
-			frappe.throw(
-				_("Ticket {0} is {1}; only a Support Manager can reopen it.").format(
-					frappe.bold(doc.name), _(previous)
-				),
-				title=_("Ticket {0}").format(_(previous)),
-			)
+			frappe.throw(final_status_reason(doc.name, previous), title=_("Ticket {0}").format(_(previous)))
 		frappe.throw(
 			_("Ticket {0} cannot go from {1} to {2}.").format(
 				frappe.bold(doc.name), _(previous), _(doc.status)
@@ -68,6 +64,15 @@ def validate_status(doc, method=None):
 			title=_("Status Change Not Allowed"),
 		)
 	stamp_status_change(doc, previous)
+
+
+def final_status_reason(name: str, status: str) -> str:
+	"""Why a Closed or Cancelled ticket's status cannot simply be changed, said to the person asking."""
+	if is_manager():
+		return _("Ticket {0} is {1}: reopen it with Reopen, which asks for a reason, then change it.").format(
+			frappe.bold(name), _(status)
+		)
+	return _("Ticket {0} is {1}; only a Support Manager can reopen it.").format(frappe.bold(name), _(status))
 
 
 def stamp_status_change(doc, previous: str | None) -> None:

@@ -81,6 +81,9 @@ def email_customer(doc, template: str, communication: str | None = None, **conte
 	recipient = validate_email_address(doc.raised_by or "")
 	if not recipient or recipient == frappe.session.user or _contact_unsubscribed(recipient):
 		return False
+	if not can_send_email():
+		tell_not_emailed(doc.name, recipient)
+		return False
 	return send_templated(
 		[recipient],
 		template,
@@ -116,6 +119,23 @@ def send_templated(
 		unsubscribe_message=unsubscribe_message,
 	)
 	return True
+
+
+def tell_not_emailed(ticket: str, recipient: str) -> None:
+	"""Whoever made the change learns that the customer got no email (once per request): nothing is
+	queued without an outgoing email account, and Frappe would only say so in the Error Log."""
+	title = _("Not Emailed")
+	if any(isinstance(m, dict) and m.get("title") == title for m in frappe.local.message_log):
+		return
+	frappe.msgprint(
+		_(
+			"{0} was not emailed about ticket {1}: this site has no outgoing email account. Set one up"
+			" (Email Account with Enable Outgoing and Default Outgoing); the customer still sees the"
+			" ticket on the portal."
+		).format(frappe.bold(recipient), frappe.bold(ticket)),
+		title=title,
+		indicator="orange",
+	)
 
 
 def can_send_email() -> bool:

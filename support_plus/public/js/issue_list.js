@@ -1,7 +1,6 @@
 // Issue list: indicators for support_plus's statuses, bulk actions and phone intake.
 (() => {
 	const settings = (frappe.listview_settings["Issue"] = frappe.listview_settings["Issue"] || {});
-	const erpnext_onload = settings.onload;
 	const colors = {
 		Open: "red",
 		Replied: "blue",
@@ -25,30 +24,45 @@
 	// The status stays the indicator; an overdue follow-up has its own column and filter.
 	settings.get_indicator = (doc) => [__(doc.status), colors[doc.status] || "grey", `status,=,${doc.status}`];
 
+	// Replaces ERPNext's onload, whose only work is the actions "Set as Open" and "Set as Closed": they
+	// clash with Set Status below (reopening needs a manager and a reason) and showed no failures.
 	settings.onload = function (listview) {
-		erpnext_onload && erpnext_onload.call(this, listview);
 		listview.page.add_inner_button(__("Phone Ticket"), () => support_plus.phone_ticket(listview));
 
-		const bulk = (label, field) =>
+		// Each dialog says how many tickets it changes; failures are listed per ticket.
+		const bulk = (label, fields) =>
 			listview.page.add_actions_menu_item(label, () => {
 				const names = listview.get_checked_items(true);
-				frappe.prompt(field, (values) =>
-					frappe
-						.call({
-							method: "support_plus.api.bulk_update",
-							args: { issues: names, ...values },
-							freeze: true,
-						})
-						.then(({ message }) => support_plus.show_bulk_result(listview, message))
+				frappe.prompt(
+					fields,
+					(values) =>
+						frappe
+							.call({
+								method: "support_plus.api.bulk_update",
+								args: { issues: names, ...values },
+								freeze: true,
+							})
+							.then(({ message }) => support_plus.show_bulk_result(listview, message)),
+					__("{0}: {1} tickets", [label, names.length]),
+					label
 				);
 			});
-		bulk(__("Set Status"), {
-			fieldname: "status",
-			fieldtype: "Select",
-			label: __("Status"),
-			options: Object.keys(colors).join("\n"),
-			reqd: 1,
-		});
+		bulk(__("Set Status"), [
+			{
+				fieldname: "status",
+				fieldtype: "Select",
+				label: __("Status"),
+				options: Object.keys(colors).join("\n"),
+				reqd: 1,
+			},
+			{
+				fieldname: "cancel_reason",
+				fieldtype: "Small Text",
+				label: __("Cancel Reason"),
+				depends_on: "eval:doc.status=='Cancelled'",
+				mandatory_depends_on: "eval:doc.status=='Cancelled'",
+			},
+		]);
 		bulk(__("Set Priority"), {
 			fieldname: "priority",
 			fieldtype: "Link",
@@ -56,12 +70,14 @@
 			label: __("Priority"),
 			reqd: 1,
 		});
-		bulk(__("Assign To"), {
+		// Not "Assign To": Frappe's own action has that label, and a second item with it is never added.
+		bulk(__("Add Assignee"), {
 			fieldname: "assign_to",
 			fieldtype: "Link",
 			options: "User",
 			label: __("Assign To"),
 			reqd: 1,
+			description: __("Added to each ticket's assignees; the current ones stay."),
 		});
 	};
 })();

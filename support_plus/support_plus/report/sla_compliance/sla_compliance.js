@@ -39,6 +39,8 @@ frappe.query_reports["SLA Compliance"] = {
 			const color = pct >= 95 ? "green" : pct >= 80 ? "orange" : "red";
 			value = `<span style="color: var(--${color}-600)">${value}</span>`;
 		}
+		// The last row is the report's own Total, computed from the counts (sla_compliance.py).
+		if (data && data.is_total_row) value = `<b>${value}</b>`;
 		return value;
 	},
 };
