@@ -7,7 +7,7 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, strip_html
 
 from support_plus.portal.access import contacts_of, customers_of, get_visible_ticket
-from support_plus.portal.rating import check_feedback_token, record_rating
+from support_plus.tickets.rating import check_feedback_token, record_rating
 from support_plus.tickets import attachments as ticket_attachments
 from support_plus.tickets.lifecycle import CLOSED, OPEN, RESOLVED
 from support_plus.tickets.notifications import acknowledge

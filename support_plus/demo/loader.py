@@ -11,7 +11,7 @@ from frappe.utils import add_days, add_months, get_first_day, getdate, now_datet
 
 from support_plus.demo import data
 from support_plus.demo.stories import Step, plan
-from support_plus.portal.rating import record_rating
+from support_plus.tickets.rating import record_rating
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
 from support_plus.sla.backfill import backfill

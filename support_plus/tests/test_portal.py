@@ -371,7 +371,7 @@ class TestResolutionEmailAndRatingLinks(PortalTestCase):
 
 		from frappe.utils.verified_command import get_signed_params
 
-		from support_plus.portal.rating import feedback_token
+		from support_plus.tickets.rating import feedback_token
 
 		server = SiteServer.get()
 		doc = frappe.get_doc("Issue", self.alex_ticket)

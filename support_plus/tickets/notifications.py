@@ -5,7 +5,7 @@
   reply, Resolved has its own email with the rating links, auto-close its own);
 - assignment: who is handling the ticket;
 - public reply: an agent's answer from "Reply to Customer" (support_plus.api.reply_to_customer);
-- resolution: with one-click signed rating links (support_plus.portal.rating).
+- resolution: with one-click signed rating links (support_plus.tickets.rating).
 
 Nobody is told about a change they made themselves. Every email but the acknowledgement carries Frappe's
 signed "stop emails about this ticket" link (an Email Unsubscribe Frappe's queue honours), and a Contact
@@ -15,9 +15,8 @@ marked Unsubscribed gets none of them. Each kind can be switched off in Support 
 import frappe
 from frappe import _
 from frappe.email.doctype.email_template.email_template import get_email_template
-from frappe.utils import get_fullname, validate_email_address
+from frappe.utils import get_fullname, get_url, validate_email_address
 
-from support_plus.portal.rating import portal_link, rating_links
 from support_plus.setup import email_templates
 from support_plus.tickets.lifecycle import (
 	CANCELLED,
@@ -28,8 +27,15 @@ from support_plus.tickets.lifecycle import (
 	PENDING_PARTS,
 	RESOLVED,
 )
+from support_plus.tickets.rating import rating_links
 
 STATUS_EMAIL = frozenset((IN_PROGRESS, PENDING_PARTS, ON_HOLD, CLOSED, CANCELLED))
+
+
+def portal_link(ticket: str) -> str:
+	"""The ticket's page on the customer portal, as a full URL for emails."""
+	return get_url(f"/support/tickets/{ticket}")
+
 
 
 def acknowledge(ticket: str, communication=None) -> bool:

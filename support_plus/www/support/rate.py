@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.utils.verified_command import verify_request
 
-from support_plus.portal.rating import choice_by_link, record_by_link
+from support_plus.tickets.rating import choice_by_link, record_by_link
 
 no_cache = 1
 

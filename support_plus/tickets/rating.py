@@ -79,7 +79,3 @@ def feedback_token(ticket: str) -> str:
 def check_feedback_token(ticket: str, token: str) -> None:
 	if not hmac.compare_digest(feedback_token(ticket), token or ""):
 		raise frappe.PermissionError(_("This link is invalid or expired."))
-
-
-def portal_link(ticket: str) -> str:
-	return get_url(f"/support/tickets/{ticket}")
