@@ -7,10 +7,11 @@ from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, strip_html
 
 from support_plus.portal.access import contacts_of, customers_of, get_visible_ticket
-from support_plus.tickets.rating import check_feedback_token, record_rating
 from support_plus.tickets import attachments as ticket_attachments
+from support_plus.tickets.conversation import post_message
 from support_plus.tickets.lifecycle import CLOSED, OPEN, RESOLVED
 from support_plus.tickets.notifications import acknowledge
+from support_plus.tickets.rating import check_feedback_token, record_rating
 
 
 def _logged_in() -> str:
@@ -79,20 +80,7 @@ def add_comment(ticket: str, message: str, attachments: str | list | None = None
 	if not message:
 		frappe.throw(_("Write a message."), frappe.MandatoryError)
 	files = ticket_attachments.parse(attachments)
-	comm = frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Communication",
-			"communication_medium": "Other",
-			"sent_or_received": "Received",
-			"subject": _("Re: {0}").format(doc.subject),
-			"sender": user,
-			"sender_full_name": frappe.utils.get_fullname(user),
-			"content": escape_html(message).replace("\n", "<br>"),
-			"reference_doctype": "Issue",
-			"reference_name": doc.name,
-		}
-	).insert(ignore_permissions=True)
+	comm = post_message(doc, escape_html(message).replace("\n", "<br>"), user, sent=False, medium="Other")
 	# A closed ticket's message opens a new one: attach there.
 	ticket_attachments.attach(comm.reference_name, files)
 	return comm.reference_name

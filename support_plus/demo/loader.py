@@ -11,10 +11,10 @@ from frappe.utils import add_days, add_months, get_first_day, getdate, now_datet
 
 from support_plus.demo import data
 from support_plus.demo.stories import Step, plan
-from support_plus.tickets.rating import record_rating
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
 from support_plus.sla.backfill import backfill
+from support_plus.tickets.conversation import post_message
 from support_plus.tickets.follow_ups import refresh_overdue
 from support_plus.tickets.lifecycle import (
 	ACTIVE,
@@ -26,6 +26,7 @@ from support_plus.tickets.lifecycle import (
 	REPLIED,
 	RESOLVED,
 )
+from support_plus.tickets.rating import record_rating
 
 SLA_NAME = "Standard Support"
 
@@ -307,12 +308,19 @@ def _issue(i: int, contacts: dict, agents: list[str], now: datetime) -> int:
 	if issue.status in ACTIVE and i % 3 == 0:
 		note, days = data.FOLLOW_UPS[i % len(data.FOLLOW_UPS)]
 		frappe.get_doc(
-			{"doctype": "Issue Follow Up", "issue": issue.name, "note": note, "follow_up_date": add_days(today(), days)}
+			{
+				"doctype": "Issue Follow Up",
+				"issue": issue.name,
+				"note": note,
+				"follow_up_date": add_days(today(), days),
+			}
 		).insert(ignore_permissions=True)
 	return 1
 
 
-def _play(step: Step, issue, i: int, subject: str, issue_type: str, product: str | None, who: dict, agent: str):
+def _play(
+	step: Step, issue, i: int, subject: str, issue_type: str, product: str | None, who: dict, agent: str
+):
 	"""One step of a story, at its own time (frappe.flags.current_time); returns the ticket."""
 	from frappe.desk.form.assign_to import add as assign
 
@@ -340,7 +348,9 @@ def _play(step: Step, issue, i: int, subject: str, issue_type: str, product: str
 			issue = _status(issue, REPLIED)
 			_message(issue, step, agent, data.REPLIES[i % len(data.REPLIES)], sent=True)
 		else:  # the reopen rules move the ticket
-			_message(issue, step, who["email"], data.CUSTOMER_REPLIES[i % len(data.CUSTOMER_REPLIES)], sent=False)
+			_message(
+				issue, step, who["email"], data.CUSTOMER_REPLIES[i % len(data.CUSTOMER_REPLIES)], sent=False
+			)
 		issue.reload()
 		return issue
 	values = {
@@ -366,19 +376,12 @@ def _status(issue, status: str, **values):
 
 
 def _message(issue, step: Step, sender: str, text: str, sent: bool) -> None:
-	comm = frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Communication",
-			"communication_medium": "Email",
-			"sent_or_received": "Sent" if sent else "Received",
-			"subject": f"Re: {issue.subject}",
-			"sender": sender,
-			"recipients": issue.raised_by if sent else None,
-			"content": f"<p>{text}</p>",
-			"communication_date": step.at,
-			"reference_doctype": "Issue",
-			"reference_name": issue.name,
-		}
-	).insert(ignore_permissions=True)
+	comm = post_message(
+		issue,
+		f"<p>{text}</p>",
+		sender,
+		sent=sent,
+		recipients=issue.raised_by if sent else None,
+		communication_date=step.at,
+	)
 	frappe.db.set_value("Communication", comm.name, "creation", step.at, update_modified=False)

@@ -7,10 +7,10 @@ Frappe's email composer stays available for free-form email; it threads the same
 import frappe
 from frappe import _
 from frappe.email.email_body import get_message_id
-from frappe.utils import get_fullname, get_string_between, sanitize_html, strip_html
+from frappe.utils import get_string_between, sanitize_html, strip_html
 
 from support_plus.setup import email_templates
-from support_plus.tickets.conversation import conversation_query
+from support_plus.tickets.conversation import conversation_query, post_message
 from support_plus.tickets.lifecycle import FINAL, OPEN, REPLIED
 from support_plus.tickets.notifications import email_customer, portal_link
 
@@ -26,23 +26,15 @@ def reply_to_customer(issue: str, message: str) -> str:
 	message = sanitize_html(message or "")
 	if not strip_html(message).strip():
 		frappe.throw(_("Write a reply."), frappe.MandatoryError)
-	comm = frappe.get_doc(
-		{
-			"doctype": "Communication",
-			"communication_type": "Communication",
-			"communication_medium": "Email",
-			"sent_or_received": "Sent",
-			"subject": _("Re: {0}").format(doc.subject),
-			"sender": frappe.session.user,
-			"sender_full_name": get_fullname(),
-			"recipients": doc.raised_by,
-			"content": message,
-			"reference_doctype": "Issue",
-			"reference_name": doc.name,
-			"in_reply_to": last_customer_message(doc.name),
-			"message_id": get_string_between("<", get_message_id(), ">"),
-		}
-	).insert(ignore_permissions=True)  # write permission on the ticket checked above
+	comm = post_message(  # write permission on the ticket checked above
+		doc,
+		message,
+		frappe.session.user,
+		sent=True,
+		recipients=doc.raised_by,
+		in_reply_to=last_customer_message(doc.name),
+		message_id=get_string_between("<", get_message_id(), ">"),
+	)
 	email_customer(
 		doc,
 		email_templates.PUBLIC_REPLY,
@@ -60,7 +52,7 @@ def reply_to_customer(issue: str, message: str) -> str:
 
 def last_customer_message(ticket: str) -> str | None:
 	comm = frappe.qb.DocType("Communication")
-	rows = (
-		conversation_query(ticket).select(comm.name).where(comm.sent_or_received == "Received")
-	).run(pluck=True)
+	rows = (conversation_query(ticket).select(comm.name).where(comm.sent_or_received == "Received")).run(
+		pluck=True
+	)
 	return rows[-1] if rows else None
