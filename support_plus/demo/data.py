@@ -103,7 +103,11 @@ RESOLUTIONS = (
 	"Cleaned and recalibrated the unit during the visit.",
 	"Credited the duplicate charge; corrected invoice sent.",
 )
-FEEDBACK = {5: "Quick and friendly, thank you!", 2: "It took far too long to get a technician.", 1: "Nobody called back."}
+FEEDBACK = {
+	5: "Quick and friendly, thank you!",
+	2: "It took far too long to get a technician.",
+	1: "Nobody called back.",
+}
 
 # The portal login of the first customer's contact (a demo site only).
 PORTAL_PASSWORD = "demo-customer-1"

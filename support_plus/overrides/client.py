@@ -15,7 +15,10 @@ from frappe.client import get_safe_filters
 @frappe.whitelist()
 def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = False) -> int:
 	if frappe.is_table(doctype):
-		frappe.throw(_("Rows of {0} are counted with their parent document.").format(_(doctype)), frappe.PermissionError)
+		frappe.throw(
+			_("Rows of {0} are counted with their parent document.").format(_(doctype)),
+			frappe.PermissionError,
+		)
 	rows = frappe.get_list(
 		doctype,
 		filters=get_safe_filters(filters),

@@ -29,6 +29,8 @@ def get(doctype, txt=None, limit_start=0, limit=20, pathname=None, **kwargs):
 
 
 @frappe.whitelist(allow_guest=True)
-def get_list_data(doctype, txt=None, limit_start=0, fields=None, cmd=None, limit=20, web_form_name=None, **kwargs):
+def get_list_data(
+	doctype, txt=None, limit_start=0, fields=None, cmd=None, limit=20, web_form_name=None, **kwargs
+):
 	refuse_closed(doctype)
 	return web_list.get_list_data(doctype, txt, limit_start, fields, cmd, limit, web_form_name, **kwargs)

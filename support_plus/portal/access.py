@@ -159,7 +159,10 @@ def file_permission(doc, ptype: str | None = None, user: str | None = None) -> b
 	if not tickets:
 		return None
 	fields = ["raised_by", "contact", "customer"]
-	if any(can_see(frappe.db.get_value("Issue", t, fields, as_dict=True) or frappe._dict(), user) for t in tickets):
+	if any(
+		can_see(frappe.db.get_value("Issue", t, fields, as_dict=True) or frappe._dict(), user)
+		for t in tickets
+	):
 		return None
 	return False
 

@@ -12,8 +12,8 @@ from frappe.utils import global_date_format
 from frappe.utils.html_utils import sanitize_html
 
 from support_plus.portal.access import get_visible_ticket, ticket_condition
-from support_plus.tickets.lifecycle import ACTIVE, STATUSES
 from support_plus.tickets.conversation import conversation_query
+from support_plus.tickets.lifecycle import ACTIVE, STATUSES
 
 PAGE_SIZE = 20
 
@@ -78,7 +78,9 @@ def ticket_view(name: str) -> dict:
 	comm = frappe.qb.DocType("Communication")
 	conversation = (
 		conversation_query(doc.name)
-		.select(comm.name, comm.sender, comm.sender_full_name, comm.sent_or_received, comm.content, comm.creation)
+		.select(
+			comm.name, comm.sender, comm.sender_full_name, comm.sent_or_received, comm.content, comm.creation
+		)
 		.run(as_dict=True)
 	)
 	for message in conversation:

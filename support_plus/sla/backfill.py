@@ -93,7 +93,9 @@ def fill_missing_metrics() -> int:
 		try:
 			start = row.service_level_agreement_creation
 			conversation = metrics.messages(row.name)
-			values = {"avg_response_time": row.avg_response_time or metrics.average_response_seconds(conversation)}
+			values = {
+				"avg_response_time": row.avg_response_time or metrics.average_response_seconds(conversation)
+			}
 			if row.first_responded_on:
 				cfg = get_config(row.service_level_agreement)
 				values["first_response_time"] = metrics.first_response_seconds(

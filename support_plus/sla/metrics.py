@@ -16,6 +16,8 @@ ERPNext fills them in its SLA code, which support_plus's engine replaces, so the
 Messages are the ticket's Communications of type Communication, bounces and auto-replies left out.
 """
 
+from itertools import pairwise
+
 import frappe
 from frappe.utils import get_datetime, get_system_timezone
 
@@ -70,7 +72,7 @@ def waiting_for_customer_seconds(conversation, until) -> float:
 	until = get_datetime(until)
 	return sum(
 		(get_datetime(b_date) - get_datetime(a_date)).total_seconds()
-		for (a_kind, a_date), (b_kind, b_date) in zip(conversation, conversation[1:])
+		for (a_kind, a_date), (b_kind, b_date) in pairwise(conversation)
 		if a_kind == SENT and b_kind == RECEIVED and get_datetime(b_date) <= until
 	)
 
@@ -79,7 +81,7 @@ def average_response_seconds(conversation) -> float | None:
 	"""The mean gap from a customer's message to our next message; None before the first such reply."""
 	gaps = [
 		(get_datetime(b_date) - get_datetime(a_date)).total_seconds()
-		for (a_kind, a_date), (b_kind, b_date) in zip(conversation, conversation[1:])
+		for (a_kind, a_date), (b_kind, b_date) in pairwise(conversation)
 		if a_kind == RECEIVED and b_kind == SENT
 	]
 	gaps = [gap for gap in gaps if gap > 0]

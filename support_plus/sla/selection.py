@@ -12,7 +12,6 @@ from frappe.utils.nestedset import get_ancestors_of
 
 from erpnext.support.doctype.service_level_agreement.service_level_agreement import get_context
 
-
 RANK = {"Customer": 3, "Customer Group": 2, "Territory": 1}
 
 

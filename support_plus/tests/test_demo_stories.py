@@ -43,7 +43,9 @@ class TestDemoStories(FrappeTestCase):
 		self.assertGreater(actions["wait_customer"], 0)
 		reopened = sum(sum(s.action == "resolve" for s in steps) > 1 for steps in self.stories)
 		self.assertGreater(reopened, 0)
-		ratings = Counter(s.values.get("rating") for steps in self.stories for s in steps if s.action == "close")
+		ratings = Counter(
+			s.values.get("rating") for steps in self.stories for s in steps if s.action == "close"
+		)
 		self.assertGreater(ratings[5], ratings[1])
 		self.assertGreater(ratings[None], 0, "not every customer rates")
 

@@ -125,7 +125,12 @@ class TestIssueMetrics(SlaTestCase):
 		self.conversation_then_resolved(customer=customer)
 		filters = {"based_on": "Customer", "customer": customer, "from_date": "2000-01-01"}
 		[row] = execute({**filters, "to_date": "2100-01-01"})[1]
-		columns = ("avg_first_response_time", "avg_response_time", "avg_resolution_time", "avg_user_resolution_time")
+		columns = (
+			"avg_first_response_time",
+			"avg_response_time",
+			"avg_resolution_time",
+			"avg_user_resolution_time",
+		)
 		# First response Monday 16:00-17:00 in Berlin; the rest as in the test above.
 		self.assertEqual([row[column] for column in columns], [HOURS, 2700, 5 * HOURS, 3 * HOURS])
 
@@ -203,6 +208,8 @@ class TestSlaDatesAgainstThePinnedClock(SlaTestCase):
 		self.assertIsNotNone(state.response_by)
 
 		frappe.db.set_value(
-			"Service Level Agreement", sla, {"start_date": add_days(today, -30), "end_date": add_days(today, -1)}
+			"Service Level Agreement",
+			sla,
+			{"start_date": add_days(today, -30), "end_date": add_days(today, -1)},
 		)
 		self.assertIsNone(metrics(self.ticket("2026-03-02 10:00:00").name).service_level_agreement, "expired")

@@ -22,7 +22,15 @@ from support_plus.tests.test_portal import ANNA
 from support_plus.tests.test_portal_isolation import MARKER, IsolationTestCase
 
 APPS = ("frappe", "erpnext", "support_plus")
-NOT_IMPORTED = (".tests", ".test_", ".patches.", "frappe.commands", "erpnext.commands", ".demo.", "bench_helper")
+NOT_IMPORTED = (
+	".tests",
+	".test_",
+	".patches.",
+	"frappe.commands",
+	"erpnext.commands",
+	".demo.",
+	"bench_helper",
+)
 
 # Called as Anna, these end her session or act on the site as a whole: nothing of Bea's is involved.
 SKIPPED = {
@@ -76,7 +84,9 @@ class TestEveryWhitelistedMethod(IsolationTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.bea_comment = frappe.db.get_value("Comment", {"reference_name": cls.bea_ticket, "comment_type": "Comment"})
+		cls.bea_comment = frappe.db.get_value(
+			"Comment", {"reference_name": cls.bea_ticket, "comment_type": "Comment"}
+		)
 		cls.targets = {
 			"Issue": cls.bea_ticket,
 			"Communication": cls.bea_message.name,
@@ -91,14 +101,42 @@ class TestEveryWhitelistedMethod(IsolationTestCase):
 			frappe.db.sql("select * from `tabIssue` where name=%s", self.bea_ticket, as_dict=True),
 			frappe.db.sql(
 				"select name, reference_doctype, reference_name, content, status, _liked_by, seen from `tabCommunication` where name=%s or reference_name=%s order by name",
-				(self.bea_message.name, self.bea_ticket), as_dict=True,
+				(self.bea_message.name, self.bea_ticket),
+				as_dict=True,
 			),
-			frappe.get_all("Comment", filters={"reference_name": self.bea_ticket}, fields=["name", "content", "comment_type"], order_by="name"),
-			frappe.get_all("File", filters={"attached_to_name": self.bea_ticket}, fields=["name", "file_url", "attached_to_name"], order_by="name"),
-			frappe.get_all("File", filters={"file_url": self.bea_file.file_url}, fields=["name"], order_by="name"),
-			frappe.get_all("ToDo", filters={"reference_name": self.bea_ticket}, fields=["name", "allocated_to", "status"], order_by="name"),
-			frappe.get_all("Issue Follow Up", filters={"issue": self.bea_ticket}, fields=["name", "note"], order_by="name"),
-			frappe.get_all("Dynamic Link", filters={"link_name": self.beta, "parenttype": "Contact"}, fields=["parent"], order_by="parent"),
+			frappe.get_all(
+				"Comment",
+				filters={"reference_name": self.bea_ticket},
+				fields=["name", "content", "comment_type"],
+				order_by="name",
+			),
+			frappe.get_all(
+				"File",
+				filters={"attached_to_name": self.bea_ticket},
+				fields=["name", "file_url", "attached_to_name"],
+				order_by="name",
+			),
+			frappe.get_all(
+				"File", filters={"file_url": self.bea_file.file_url}, fields=["name"], order_by="name"
+			),
+			frappe.get_all(
+				"ToDo",
+				filters={"reference_name": self.bea_ticket},
+				fields=["name", "allocated_to", "status"],
+				order_by="name",
+			),
+			frappe.get_all(
+				"Issue Follow Up",
+				filters={"issue": self.bea_ticket},
+				fields=["name", "note"],
+				order_by="name",
+			),
+			frappe.get_all(
+				"Dynamic Link",
+				filters={"link_name": self.beta, "parenttype": "Contact"},
+				fields=["parent"],
+				order_by="parent",
+			),
 		]
 		return hashlib.sha256(json.dumps(rows, default=str, sort_keys=True).encode()).hexdigest()
 

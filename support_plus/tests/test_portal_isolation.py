@@ -65,11 +65,17 @@ class IsolationTestCase(PortalTestCase):
 				"content": f"{MARKER} internal comment",
 			}
 		).insert(ignore_permissions=True)
-		frappe.get_doc({"doctype": "Issue Follow Up", "issue": cls.bea_ticket, "note": f"{MARKER} note"}).insert(
-			ignore_permissions=True
-		)
 		frappe.get_doc(
-			{"doctype": "ToDo", "allocated_to": AGENT, "reference_type": "Issue", "reference_name": cls.bea_ticket, "description": "x"}
+			{"doctype": "Issue Follow Up", "issue": cls.bea_ticket, "note": f"{MARKER} note"}
+		).insert(ignore_permissions=True)
+		frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": AGENT,
+				"reference_type": "Issue",
+				"reference_name": cls.bea_ticket,
+				"description": "x",
+			}
 		).insert(ignore_permissions=True)
 		cls.bea_file = frappe.get_doc(
 			{
@@ -119,7 +125,12 @@ class TestContactsDoNotOpenACustomer(IsolationTestCase):
 		own = contact_of(ANNA)
 		edit = self.anna.put(
 			f"{self.server.url}/api/resource/Contact/{own}",
-			json={"links": [{"link_doctype": "Customer", "link_name": self.alpha}, {"link_doctype": "Customer", "link_name": self.beta}]},
+			json={
+				"links": [
+					{"link_doctype": "Customer", "link_name": self.alpha},
+					{"link_doctype": "Customer", "link_name": self.beta},
+				]
+			},
 			timeout=30,
 		)
 		self.assertIn(edit.status_code, (403, 404), edit.text[:300])
@@ -172,7 +183,9 @@ class TestNoOracles(IsolationTestCase):
 			("Contact", "first_name"),
 		):
 			answer = self.call(
-				"frappe.client.get_count", doctype=doctype, filters=json.dumps({field: ["like", f"%{MARKER}%"]})
+				"frappe.client.get_count",
+				doctype=doctype,
+				filters=json.dumps({field: ["like", f"%{MARKER}%"]}),
 			)
 			count = answer.json().get("message") if answer.ok else 0
 			self.assertEqual(count, 0, (doctype, answer.text[:200]))
@@ -186,11 +199,19 @@ class TestNoOracles(IsolationTestCase):
 			("Communication", {"reference_doctype": "Issue"}),
 			("ToDo", None),
 		):
-			self.assertEqual(get_count(doctype, json.dumps(filters) if filters else None), frappe.db.count(doctype, filters))
+			self.assertEqual(
+				get_count(doctype, json.dumps(filters) if filters else None),
+				frappe.db.count(doctype, filters),
+			)
 
 	def test_who_works_on_another_customers_ticket_is_not_told(self):
 		filters = json.dumps({"name": self.bea_ticket})
-		answer = self.call("frappe.desk.listview.get_group_by_count", doctype="Issue", current_filters=filters, field="assigned_to")
+		answer = self.call(
+			"frappe.desk.listview.get_group_by_count",
+			doctype="Issue",
+			current_filters=filters,
+			field="assigned_to",
+		)
 		self.assertNotIn(AGENT, answer.text)
 		frappe.set_user("Administrator")  # the desk's answer is Frappe's
 		self.assertEqual(
@@ -206,11 +227,21 @@ class TestNoOracles(IsolationTestCase):
 			("Has Role", "User", "role"),
 		):
 			for method in ("frappe.client.get_list", "frappe.client.get_value"):
-				answer = self.call(method, doctype=doctype, parent=parent, fields=json.dumps([field, "parent"]), fieldname=json.dumps([field, "parent"]))
+				answer = self.call(
+					method,
+					doctype=doctype,
+					parent=parent,
+					fields=json.dumps([field, "parent"]),
+					fieldname=json.dumps([field, "parent"]),
+				)
 				self.assertNotIn(BEA, answer.text, (doctype, method))
 				self.assertNotIn(self.beta, answer.text, (doctype, method))
 				self.assertNotIn("System Manager", answer.text, (doctype, method))
-			rest = self.anna.get(f"{self.server.url}/api/resource/{doctype}", params={"parent": parent, "fields": json.dumps([field])}, timeout=30)
+			rest = self.anna.get(
+				f"{self.server.url}/api/resource/{doctype}",
+				params={"parent": parent, "fields": json.dumps([field])},
+				timeout=30,
+			)
 			self.assertNotIn(BEA, rest.text, doctype)
 
 
@@ -252,17 +283,38 @@ class TestFilesAndMessagesStayPut(IsolationTestCase):
 
 	def test_messages_are_not_moved_between_tickets(self):
 		attempts = (
-			("frappe.email.relink", {"name": self.bea_message.name, "reference_doctype": "Issue", "reference_name": self.anna_ticket}),
-			("frappe.email.relink", {"name": self.anna_message.name, "reference_doctype": "Issue", "reference_name": self.bea_ticket}),
+			(
+				"frappe.email.relink",
+				{
+					"name": self.bea_message.name,
+					"reference_doctype": "Issue",
+					"reference_name": self.anna_ticket,
+				},
+			),
+			(
+				"frappe.email.relink",
+				{
+					"name": self.anna_message.name,
+					"reference_doctype": "Issue",
+					"reference_name": self.bea_ticket,
+				},
+			),
 			("frappe.email.relink", {"name": self.bea_message.name}),
-			("erpnext.support.doctype.issue.issue.make_issue_from_communication", {"communication": self.bea_message.name}),
+			(
+				"erpnext.support.doctype.issue.issue.make_issue_from_communication",
+				{"communication": self.bea_message.name},
+			),
 		)
 		for method, params in attempts:
 			answer = self.call(method, **params)
 			self.assertIn(answer.status_code, (403, 404), (method, params, answer.text[:200]))
 			self.assertNoLeak(answer, method)
-		self.assertEqual(frappe.db.get_value("Communication", self.bea_message.name, "reference_name"), self.bea_ticket)
-		self.assertEqual(frappe.db.get_value("Communication", self.anna_message.name, "reference_name"), self.anna_ticket)
+		self.assertEqual(
+			frappe.db.get_value("Communication", self.bea_message.name, "reference_name"), self.bea_ticket
+		)
+		self.assertEqual(
+			frappe.db.get_value("Communication", self.anna_message.name, "reference_name"), self.anna_ticket
+		)
 		self.assertFalse(frappe.db.exists("Issue", {"subject": f"{MARKER} message"}))
 
 	def test_no_likes_on_another_customers_ticket(self):

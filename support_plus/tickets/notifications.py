@@ -37,7 +37,6 @@ def portal_link(ticket: str) -> str:
 	return get_url(f"/support/tickets/{ticket}")
 
 
-
 def acknowledge(ticket: str, communication=None) -> bool:
 	"""A new ticket's number and tracking link to whoever raised it (email channel and portal)."""
 	if not _enabled("send_acknowledgement"):
