@@ -113,7 +113,9 @@ doc_events = {
 		"on_update": [
 			"support_plus.tickets.follow_ups.on_issue_update",
 			"support_plus.tickets.notifications.on_status_change",
+			"support_plus.dispatch.load.on_issue_update",
 		],
+		"on_trash": "support_plus.dispatch.load.on_issue_trash",
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
 	},
 	# Portal users are kept in their customer (support_plus/portal/access.py).
@@ -126,8 +128,15 @@ doc_events = {
 	"Email Queue": {
 		"before_insert": "support_plus.email_channel.thread_headers.add_thread_headers",
 	},
+	# Technicians' load counters follow their assignments (support_plus/dispatch/load.py).
 	"ToDo": {
-		"after_insert": "support_plus.tickets.notifications.on_assignment",
+		"validate": "support_plus.dispatch.assignment.guard_todo",
+		"after_insert": [
+			"support_plus.tickets.notifications.on_assignment",
+			"support_plus.dispatch.load.on_todo_insert",
+		],
+		"on_update": "support_plus.dispatch.load.on_todo_update",
+		"on_trash": "support_plus.dispatch.load.on_todo_trash",
 	},
 	"Service Level Agreement": {
 		"validate": "support_plus.sla.selection.validate_no_tie",
@@ -155,6 +164,7 @@ scheduler_events = {
 	"daily": [
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",
 		"support_plus.tickets.auto_close.daily_auto_close",
+		"support_plus.dispatch.load.daily_recount",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

@@ -24,8 +24,19 @@ def make_language(code: str, name: str) -> str:
 	return code
 
 
+# The technician users the tests share: a new User is slow to make, so these are made once and kept.
+POOL = ("ana", "ben", "cal", "dan", "eve", "fay", "ned", "gus")
+
+
 def tech_user(key: str) -> str:
+	assert key in POOL, key
 	return make_user(f"sp-tech-{key}@example.com", ["Service Technician"], first_name=f"Tech {key.title()}")
+
+
+def ensure_tech_users() -> None:
+	"""Call before FrappeTestCase.setUpClass, which commits them."""
+	for key in POOL:
+		tech_user(key)
 
 
 def make_technician(

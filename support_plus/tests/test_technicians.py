@@ -8,6 +8,7 @@ from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.tests.dispatch_fixtures import (
 	TUESDAY_10,
 	make_skill,
+	ensure_tech_users,
 	make_team,
 	make_technician,
 	new_ticket,
@@ -25,39 +26,44 @@ def error_of(fn, *args, **kwargs) -> str:
 
 
 class TestServiceTechnician(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		ensure_tech_users()
+		super().setUpClass()
+
 	def test_profile_gets_a_sales_person_for_maintenance_visits(self):
-		tech = make_technician("sales", {"SP Networking": "Expert"})
-		self.assertEqual(tech.sales_person, "Tech Sales")
-		self.assertTrue(frappe.db.exists("Sales Person", "Tech Sales"))
+		tech = make_technician("ana", {"SP Networking": "Expert"})
+		self.assertEqual(tech.sales_person, "Tech Ana")
+		self.assertTrue(frappe.db.exists("Sales Person", "Tech Ana"))
 		# Given one, it is kept.
-		other = make_technician("given", sales_person=tech.sales_person)
-		self.assertEqual(other.sales_person, "Tech Sales")
+		other = make_technician("ben", sales_person=tech.sales_person)
+		self.assertEqual(other.sales_person, "Tech Ana")
 
 	def test_bad_input_is_refused_with_a_clear_error(self):
-		self.assertIn("below zero", error_of(make_technician, "bad", capacity=-1))
-		self.assertIn("does not exist", error_of(make_technician, "bad", {"SP Networking": "Guru"}))
-		self.assertIn("not a timezone", error_of(make_technician, "bad", timezone="Mars/Olympus"))
+		self.assertIn("below zero", error_of(make_technician, "cal", capacity=-1))
+		self.assertIn("does not exist", error_of(make_technician, "cal", {"SP Networking": "Guru"}))
+		self.assertIn("not a timezone", error_of(make_technician, "cal", timezone="Mars/Olympus"))
 		self.assertIn(
 			"must be after",
-			error_of(make_technician, "bad", hours=("18:00", "09:00")),
+			error_of(make_technician, "cal", hours=("18:00", "09:00")),
 		)
 		self.assertIn(
 			"expires before",
 			error_of(
 				make_technician,
-				"bad",
+				"cal",
 				certifications=[{"certification": "CCNA", "issued_on": "2026-01-01", "expires_on": "2025-01-01"}],
 			),
 		)
-		self.assertFalse(frappe.db.exists("Service Technician", {"user": tech_user("bad")}))
+		self.assertFalse(frappe.db.exists("Service Technician", {"user": tech_user("cal")}))
 
 	def test_one_profile_per_user(self):
-		tech = make_technician("twice")
+		tech = make_technician("dan")
 		duplicate = frappe.get_doc({"doctype": "Service Technician", "user": tech.user, "capacity": 1})
 		self.assertIn("already has a technician profile", error_of(duplicate.insert, ignore_permissions=True))
 
 	def test_the_form_never_overwrites_the_load_counter(self):
-		tech = make_technician("counter")
+		tech = make_technician("eve")
 		frappe.db.set_value("Service Technician", tech.name, "open_tickets", 3, update_modified=False)
 		tech.reload()
 		tech.open_tickets = 0  # a stale form
@@ -66,7 +72,7 @@ class TestServiceTechnician(SupportTestCase):
 		self.assertEqual(frappe.db.get_value("Service Technician", tech.name, "open_tickets"), 3)
 
 	def test_working_time_comes_from_the_sla_calendar(self):
-		tech = make_technician("hours", holiday_list=self.holiday_list())
+		tech = make_technician("fay", holiday_list=self.holiday_list())
 		tz = get_system_timezone()
 		cal = technicians.calendar(tech.name, technicians.calendar_version(tech))
 		ts = to_timestamp(frappe.utils.get_datetime(TUESDAY_10), tz)
@@ -77,7 +83,7 @@ class TestServiceTechnician(SupportTestCase):
 		self.assertEqual(
 			str(from_timestamp(technicians.next_working_time(cal, evening), tz)), "2026-12-03 09:00:00"
 		)
-		anytime = make_technician("anytime", hours=None)
+		anytime = make_technician("ned", hours=None)
 		self.assertEqual(technicians.working_until(technicians.calendar(anytime.name, "x"), evening), float("inf"))
 
 	def holiday_list(self) -> str:
@@ -96,8 +102,13 @@ class TestServiceTechnician(SupportTestCase):
 
 
 class TestDispatchPermissions(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		ensure_tech_users()
+		super().setUpClass()
+
 	def test_agent_reads_and_manager_edits_profiles(self):
-		tech = make_technician("perm")
+		tech = make_technician("gus")
 		frappe.set_user(AGENT)
 		self.assertTrue(frappe.has_permission("Service Technician", "read", tech.name))
 		self.assertFalse(frappe.has_permission("Service Technician", "write", tech.name))
@@ -112,8 +123,8 @@ class TestDispatchPermissions(SupportTestCase):
 		frappe.get_doc({"doctype": "Service Skill", "skill_name": "SP Manager Skill"}).insert()
 
 	def test_technician_reads_only_their_own_profile(self):
-		mine = make_technician("self")
-		other = make_technician("other")
+		mine = make_technician("ana")
+		other = make_technician("ben")
 		frappe.set_user(mine.user)
 		self.assertEqual(frappe.get_list("Service Technician", pluck="name"), [mine.name])
 		self.assertTrue(frappe.has_permission("Service Technician", "read", mine.name))
@@ -122,8 +133,13 @@ class TestDispatchPermissions(SupportTestCase):
 
 
 class TestTeamsAndShifts(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		ensure_tech_users()
+		super().setUpClass()
+
 	def test_team_members_once_and_shifts_end_after_they_start(self):
-		tech = make_technician("team")
+		tech = make_technician("cal")
 		self.assertIn("listed twice", error_of(make_team, "SP Twice Team", [tech, tech]))
 		team = make_team("SP Once Team", [tech])
 		shift = frappe.get_doc(
@@ -139,7 +155,7 @@ class TestTeamsAndShifts(SupportTestCase):
 
 	def test_ticket_and_customer_fields(self):
 		skill = make_skill("SP Networking")
-		tech = make_technician("fields")
+		tech = make_technician("dan")
 		team = make_team("SP Fields Team", [tech])
 		ticket = new_ticket(support_team=team, required_skill=skill, required_skill_level="Expert")
 		self.assertEqual(
