@@ -33,12 +33,15 @@ extend_bootinfo = ["support_plus.sla.desk.leave_issue_to_support_plus"]
 
 permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
+	"Service Technician": "support_plus.dispatch.technicians.query_conditions",
 	# Every doctype: portal users list no child-table rows (Contact Email, Dynamic Link, Has Role, ...).
 	"*": "support_plus.portal.access.portal_query_conditions",
 }
 
 has_permission = {
 	"Issue": "support_plus.permissions.issue.has_permission",
+	# A Service Technician reads their own profile only.
+	"Service Technician": "support_plus.dispatch.technicians.has_permission",
 	# A ticket's private file is read by no portal user who cannot see the ticket, through any record.
 	"File": "support_plus.portal.access.file_permission",
 }
@@ -119,7 +122,9 @@ doc_events = {
 		"on_update": [
 			"support_plus.tickets.follow_ups.on_issue_update",
 			"support_plus.tickets.notifications.on_status_change",
+			"support_plus.dispatch.load.on_issue_update",
 		],
+		"on_trash": "support_plus.dispatch.load.on_issue_trash",
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
 		# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
 		"on_trash": "support_plus.tickets.deletion.delete_ticket_records",
@@ -138,8 +143,15 @@ doc_events = {
 	"Email Queue": {
 		"before_insert": "support_plus.email_channel.thread_headers.add_thread_headers",
 	},
+	# Technicians' load counters follow their assignments (support_plus/dispatch/load.py).
 	"ToDo": {
-		"after_insert": "support_plus.tickets.notifications.on_assignment",
+		"validate": "support_plus.dispatch.assignment.guard_todo",
+		"after_insert": [
+			"support_plus.tickets.notifications.on_assignment",
+			"support_plus.dispatch.load.on_todo_insert",
+		],
+		"on_update": "support_plus.dispatch.load.on_todo_update",
+		"on_trash": "support_plus.dispatch.load.on_todo_trash",
 	},
 	"Service Level Agreement": {
 		"validate": "support_plus.sla.selection.validate_no_tie",
@@ -167,6 +179,7 @@ scheduler_events = {
 	"daily": [
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",
 		"support_plus.tickets.auto_close.daily_auto_close",
+		"support_plus.dispatch.load.daily_recount",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

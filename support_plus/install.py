@@ -1,5 +1,6 @@
 """Install, migrate and uninstall hooks: everything support_plus adds to a site is (re)applied here."""
 
+from support_plus.dispatch.load import recount as recount_technician_load
 from support_plus.kb.articles import ensure_fulltext_index
 from support_plus.overrides import check_versions
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
@@ -43,6 +44,7 @@ def apply_all():
 	ensure_portal_indexes()
 	ensure_email_templates()
 	backfill_status_changed_on()
+	recount_technician_load()
 
 
 def before_uninstall():

@@ -7,7 +7,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	from zoneinfo import available_timezones
 
 	channels = "\n".join(("Email", "Web Portal", "Phone", "Chat", "WhatsApp", "Walk-in", "Manual"))
-	return {
+	fields = {
 		"Issue": [
 			{
 				"fieldname": "channel",
@@ -269,3 +269,53 @@ def get_custom_fields() -> dict[str, list[dict]]:
 			},
 		],
 	}
+	add_dispatch_fields(fields)
+	return fields
+
+
+def add_dispatch_fields(fields: dict[str, list[dict]]) -> None:
+	"""Technician routing (support_plus.dispatch): a ticket's team and required skill, a customer's technician."""
+	fields["Issue"] += [
+		{
+			"fieldname": "sp_dispatch_section",
+			"fieldtype": "Section Break",
+			"label": _("Dispatch"),
+			"insert_after": "customer_feedback",
+			"collapsible": 1,
+		},
+		{
+			"fieldname": "support_team",
+			"fieldtype": "Link",
+			"label": _("Support Team"),
+			"options": "Support Team",
+			"insert_after": "sp_dispatch_section",
+			"in_standard_filter": 1,
+		},
+		{"fieldname": "sp_dispatch_column", "fieldtype": "Column Break", "insert_after": "support_team"},
+		{
+			"fieldname": "required_skill",
+			"fieldtype": "Link",
+			"label": _("Required Skill"),
+			"options": "Service Skill",
+			"insert_after": "sp_dispatch_column",
+		},
+		{
+			"fieldname": "required_skill_level",
+			"fieldtype": "Select",
+			"label": _("Required Skill Level"),
+			"options": "\nBeginner\nIntermediate\nExpert",
+			"insert_after": "required_skill",
+			"depends_on": "required_skill",
+			"description": _("Empty: any level of the skill."),
+		},
+	]
+	fields.setdefault("Customer", []).append(
+		{
+			"fieldname": "preferred_technician",
+			"fieldtype": "Link",
+			"label": _("Preferred Technician"),
+			"options": "Service Technician",
+			"insert_after": "account_manager",
+			"description": _("Routing gives this customer's tickets to this technician first when eligible."),
+		}
+	)

@@ -5,7 +5,8 @@ import frappe
 SUPPORT_AGENT = "Support Agent"  # operations: every ticket, no delete
 SUPPORT_MANAGER = "Support Manager"  # admin: everything, reopen closed tickets, delete
 SUPPORT_VIEWER = "Support Viewer"  # management: read-only
-ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER)
+SERVICE_TECHNICIAN = "Service Technician"  # field service: their own profile and assigned tickets
+ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER, SERVICE_TECHNICIAN)
 
 # Roles that may act on closed tickets (reopen them, follow them up).
 MANAGER_ROLES = frozenset((SUPPORT_MANAGER, "System Manager"))

@@ -1,0 +1,35 @@
+"""Technician routing of the public API. Every function checks the caller's permissions."""
+
+import frappe
+from frappe import _
+
+from support_plus.dispatch import assignment
+
+
+def _check_ticket(issue: str, ptype: str) -> None:
+	if not frappe.db.exists("Issue", issue):
+		frappe.throw(_("Ticket {0} does not exist.").format(frappe.bold(issue)), frappe.DoesNotExistError)
+	frappe.has_permission("Issue", ptype, issue, throw=True)
+
+
+@frappe.whitelist(methods=["POST"])
+def suggest_technicians(issue: str, limit: int = 5) -> list[dict]:
+	"""The technicians who may take a ticket now, best first: [{"technician", "user", "full_name", "score",
+	"open_tickets", "capacity", "reasons"}] (see support_plus.dispatch.routing)."""
+	_check_ticket(issue, "read")
+	return assignment.suggest(issue, limit)
+
+
+@frappe.whitelist(methods=["POST"])
+def auto_assign(issue: str) -> str | None:
+	"""Assign a ticket to the best technician and return their user; None (and a comment on the ticket
+	saying why) when nobody is eligible."""
+	_check_ticket(issue, "write")
+	return assignment.auto_assign(issue)
+
+
+@frappe.whitelist(methods=["POST"])
+def assign_technician(issue: str, user: str) -> str:
+	"""Assign a ticket to a named technician: refused without a profile, when Inactive, or at capacity."""
+	_check_ticket(issue, "write")
+	return assignment.assign_technician(issue, user)

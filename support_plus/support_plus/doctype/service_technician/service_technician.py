@@ -1,0 +1,11 @@
+# Copyright (c) 2026, support_plus developers and contributors
+# For license information, please see license.txt
+
+from frappe.model.document import Document
+
+from support_plus.dispatch import technicians
+
+
+class ServiceTechnician(Document):
+	def validate(self):
+		technicians.validate(self)
