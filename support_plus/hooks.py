@@ -124,10 +124,13 @@ doc_events = {
 			"support_plus.tickets.notifications.on_status_change",
 			"support_plus.dispatch.load.on_issue_update",
 		],
-		"on_trash": "support_plus.dispatch.load.on_issue_trash",
+		"on_trash": [
+			# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
+			"support_plus.tickets.deletion.delete_ticket_records",
+			# Frappe deletes the ticket's ToDos without their hooks: the technicians' load drops here.
+			"support_plus.dispatch.load.on_issue_trash",
+		],
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
-		# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
-		"on_trash": "support_plus.tickets.deletion.delete_ticket_records",
 	},
 	# Portal users are kept in their customer (support_plus/portal/access.py).
 	"Contact": {"validate": "support_plus.portal.access.guard_contact"},

@@ -14,7 +14,9 @@ MAX_SUGGESTIONS = 50
 def _open_ticket(issue: str):
 	doc = frappe.get_doc("Issue", issue)
 	if doc.status in DONE:
-		frappe.throw(_("Ticket {0} is {1}: it takes no new assignment.").format(frappe.bold(issue), _(doc.status)))
+		frappe.throw(
+			_("Ticket {0} is {1}: it takes no new assignment.").format(frappe.bold(issue), _(doc.status))
+		)
 	return doc
 
 
@@ -86,8 +88,13 @@ def guard_todo(todo, method=None) -> None:
 	before = todo.get_doc_before_save()
 	if before and before.allocated_to == todo.allocated_to and before.status == "Open":
 		return
-	if frappe.db.get_value("Service Technician", {"user": todo.allocated_to}, "status") == technicians.INACTIVE:
+	if (
+		frappe.db.get_value("Service Technician", {"user": todo.allocated_to}, "status")
+		== technicians.INACTIVE
+	):
 		frappe.throw(
-			_("Technician {0} is Inactive and cannot be assigned tickets.").format(frappe.bold(todo.allocated_to)),
+			_("Technician {0} is Inactive and cannot be assigned tickets.").format(
+				frappe.bold(todo.allocated_to)
+			),
 			frappe.ValidationError,
 		)

@@ -31,7 +31,7 @@ def add(user: str, delta: int, assigned: bool = False) -> None:
 	if assigned:
 		sets += ", `last_assigned_on` = %(now)s"
 	frappe.db.sql(
-		f"update `tabService Technician` set {sets} where `user` = %(user)s",  # noqa: S608 (fixed text)
+		f"update `tabService Technician` set {sets} where `user` = %(user)s",
 		{"delta": delta, "user": user, "now": clock.now()},
 	)
 
@@ -101,9 +101,7 @@ def recount() -> None:
 		.join(issue)
 		.on(issue.name == todo.reference_name)
 		.select(todo.allocated_to, Count("*"))
-		.where(
-			(todo.reference_type == "Issue") & (todo.status == "Open") & issue.status.notin(list(DONE))
-		)
+		.where((todo.reference_type == "Issue") & (todo.status == "Open") & issue.status.notin(list(DONE)))
 		.groupby(todo.allocated_to)
 		.run()
 	)

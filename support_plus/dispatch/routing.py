@@ -63,7 +63,9 @@ class Ranking:
 			"off_duty": _("{0} outside working hours with no one on call"),
 		}
 		parts = [
-			messages[step].format(count) for step, count in self.excluded.items() if count and step in messages
+			messages[step].format(count)
+			for step, count in self.excluded.items()
+			if count and step in messages
 		]
 		if not parts:
 			parts = [_("no technician profiles")]
@@ -103,8 +105,17 @@ def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> R
 	rows = frappe.get_all(
 		"Service Technician",
 		filters=filters,
-		fields=["name", "user", "full_name", "status", "capacity", "open_tickets", "last_assigned_on",
-			"holiday_list", "modified"],
+		fields=[
+			"name",
+			"user",
+			"full_name",
+			"status",
+			"capacity",
+			"open_tickets",
+			"last_assigned_on",
+			"holiday_list",
+			"modified",
+		],
 	)
 	if not rows:
 		return Ranking([], {"team": 1})
@@ -171,7 +182,9 @@ def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> R
 		)
 		for shift in shifts:
 			if not shift.support_team or shift.support_team == ticket.support_team:
-				until[shift.technician] = max(until.get(shift.technician, 0), to_timestamp(shift.to_time, site_tz))
+				until[shift.technician] = max(
+					until.get(shift.technician, 0), to_timestamp(shift.to_time, site_tz)
+				)
 		available = [r for r in free if r.name in until]
 		excluded["off_duty"] = len(free) - len(available)
 	if not available:
@@ -196,7 +209,9 @@ def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> R
 				pluck="parent",
 			)
 		)
-		language_name = frappe.db.get_value("Language", customer.language, "language_name") or customer.language
+		language_name = (
+			frappe.db.get_value("Language", customer.language, "language_name") or customer.language
+		)
 
 	candidates = []
 	for r in available:
@@ -228,7 +243,16 @@ def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> R
 		score = 1000 * preferred + 100 * speaks + 10 * level + round(9 * (1 - ratio), 2)
 		sort_key = (-int(preferred), -int(speaks), -level, ratio, last, r.name)
 		candidates.append(
-			Candidate(r.name, r.user, r.full_name or r.user, r.open_tickets or 0, r.capacity, score, reasons, sort_key)
+			Candidate(
+				r.name,
+				r.user,
+				r.full_name or r.user,
+				r.open_tickets or 0,
+				r.capacity,
+				score,
+				reasons,
+				sort_key,
+			)
 		)
 	candidates.sort(key=lambda c: c.sort_key)
 	return Ranking(candidates, excluded, on_call)

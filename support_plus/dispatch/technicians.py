@@ -49,7 +49,9 @@ def validate(doc) -> None:
 	if frappe.db.exists("Service Technician", same_user):
 		frappe.throw(_("{0} already has a technician profile.").format(frappe.bold(doc.user)))
 	if doc.timezone and doc.timezone not in available_timezones():
-		frappe.throw(_("{0} is not a timezone; use a name such as Europe/Berlin.").format(frappe.bold(doc.timezone)))
+		frappe.throw(
+			_("{0} is not a timezone; use a name such as Europe/Berlin.").format(frappe.bold(doc.timezone))
+		)
 	seen = set()
 	for row in doc.skills:
 		validate_level(row.level, _("Skill {0}").format(frappe.bold(row.skill)))
@@ -145,7 +147,9 @@ def calendar(technician: str, version: str) -> Calendar | None:
 	doc = frappe.get_cached_doc("Service Technician", technician)
 	windows: dict[int, list[tuple[time, time]]] = {}
 	for row in doc.working_hours:
-		windows.setdefault(WEEKDAYS.index(row.weekday), []).append((get_time(row.start_time), get_time(row.end_time)))
+		windows.setdefault(WEEKDAYS.index(row.weekday), []).append(
+			(get_time(row.start_time), get_time(row.end_time))
+		)
 	cal = None
 	if windows:
 		holidays = frozenset()
@@ -161,7 +165,9 @@ def calendar(technician: str, version: str) -> Calendar | None:
 
 def calendar_version(row) -> str:
 	"""What the cached calendar depends on: the profile and its Holiday List."""
-	holiday_modified = frappe.db.get_value("Holiday List", row.holiday_list, "modified") if row.holiday_list else ""
+	holiday_modified = (
+		frappe.db.get_value("Holiday List", row.holiday_list, "modified") if row.holiday_list else ""
+	)
 	return f"{row.modified}|{holiday_modified}"
 
 

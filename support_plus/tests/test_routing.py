@@ -57,7 +57,12 @@ class TestRanking(SupportTestCase):
 		cls.customer = make_dispatch_customer("SP Dispatch Spanish Customer", language=cls.spanish)
 
 	def ticket(self, **values):
-		values = {"support_team": self.team, "required_skill": NET, "required_skill_level": "Intermediate", **values}
+		values = {
+			"support_team": self.team,
+			"required_skill": NET,
+			"required_skill_level": "Intermediate",
+			**values,
+		}
 		return new_ticket(customer=self.customer, **values).name
 
 	def test_eligible_technicians_best_first_with_reasons(self):
@@ -100,7 +105,8 @@ class TestRanking(SupportTestCase):
 		issue = new_ticket(support_team=self.team).name
 		frappe.set_user(AGENT)
 		self.assertEqual(
-			set(ranked(issue, 10)), {self.ana.user, self.ben.user, self.cal.user, self.dan.user, self.gus.user}
+			set(ranked(issue, 10)),
+			{self.ana.user, self.ben.user, self.cal.user, self.dan.user, self.gus.user},
 		)
 
 	def test_nobody_eligible_gives_none_and_a_comment(self):
@@ -206,13 +212,19 @@ class TestCapacityAndAssignment(SupportTestCase):
 		self.assertEqual((open_todos(small.user), open_todos(pair.user)), (1, 2))
 		# Named assignment goes through the same check.
 		self.assertRaisesRegex(
-			frappe.ValidationError, "already has 1 of 1 open tickets", assign_technician, new_ticket().name, small.user
+			frappe.ValidationError,
+			"already has 1 of 1 open tickets",
+			assign_technician,
+			new_ticket().name,
+			small.user,
 		)
 
 	def test_assigning_someone_without_a_profile_or_inactive_is_refused(self):
 		frappe.set_user(AGENT)
 		issue = new_ticket().name
-		self.assertRaisesRegex(frappe.ValidationError, "has no technician profile", assign_technician, issue, AGENT)
+		self.assertRaisesRegex(
+			frappe.ValidationError, "has no technician profile", assign_technician, issue, AGENT
+		)
 		frappe.set_user("Administrator")
 		gone = make_technician("cal", status="Inactive")
 		frappe.set_user(AGENT)

@@ -42,7 +42,17 @@ class TestConcurrentAutoAssign(SupportTestCase):
 		try:
 			procs = [
 				subprocess.Popen(
-					[sys.executable, "-c", WORKER, frappe.local.site, frappe.local.sites_path, team, token, "4", AGENT],
+					[
+						sys.executable,
+						"-c",
+						WORKER,
+						frappe.local.site,
+						frappe.local.sites_path,
+						team,
+						token,
+						"4",
+						AGENT,
+					],
 					stdout=subprocess.PIPE,
 					stderr=subprocess.PIPE,
 					text=True,
@@ -64,6 +74,10 @@ class TestConcurrentAutoAssign(SupportTestCase):
 			frappe.set_user("Administrator")
 			for name in frappe.get_all("Issue", filters={"subject": ("like", f"{token} %")}, pluck="name"):
 				frappe.delete_doc("Issue", name, force=True)
-			for doctype, name in (("Support Team", team), ("Service Technician", ana.name), ("Service Technician", ben.name)):
+			for doctype, name in (
+				("Support Team", team),
+				("Service Technician", ana.name),
+				("Service Technician", ben.name),
+			):
 				frappe.delete_doc(doctype, name, force=True, ignore_permissions=True)
 			frappe.db.commit()

@@ -7,8 +7,8 @@ from support_plus.dispatch import technicians
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.tests.dispatch_fixtures import (
 	TUESDAY_10,
-	make_skill,
 	ensure_tech_users,
+	make_skill,
 	make_team,
 	make_technician,
 	new_ticket,
@@ -52,7 +52,9 @@ class TestServiceTechnician(SupportTestCase):
 			error_of(
 				make_technician,
 				"cal",
-				certifications=[{"certification": "CCNA", "issued_on": "2026-01-01", "expires_on": "2025-01-01"}],
+				certifications=[
+					{"certification": "CCNA", "issued_on": "2026-01-01", "expires_on": "2025-01-01"}
+				],
 			),
 		)
 		self.assertFalse(frappe.db.exists("Service Technician", {"user": tech_user("cal")}))
@@ -84,7 +86,9 @@ class TestServiceTechnician(SupportTestCase):
 			str(from_timestamp(technicians.next_working_time(cal, evening), tz)), "2026-12-03 09:00:00"
 		)
 		anytime = make_technician("ned", hours=None)
-		self.assertEqual(technicians.working_until(technicians.calendar(anytime.name, "x"), evening), float("inf"))
+		self.assertEqual(
+			technicians.working_until(technicians.calendar(anytime.name, "x"), evening), float("inf")
+		)
 
 	def holiday_list(self) -> str:
 		name = "SP Dispatch Holidays"
@@ -159,9 +163,13 @@ class TestTeamsAndShifts(SupportTestCase):
 		team = make_team("SP Fields Team", [tech])
 		ticket = new_ticket(support_team=team, required_skill=skill, required_skill_level="Expert")
 		self.assertEqual(
-			frappe.db.get_value("Issue", ticket.name, ["support_team", "required_skill", "required_skill_level"]),
+			frappe.db.get_value(
+				"Issue", ticket.name, ["support_team", "required_skill", "required_skill_level"]
+			),
 			(team, skill, "Expert"),
 		)
 		ticket.required_skill_level = "Guru"
 		self.assertRaises(frappe.ValidationError, ticket.save)
-		self.assertEqual(frappe.get_meta("Customer").get_field("preferred_technician").options, "Service Technician")
+		self.assertEqual(
+			frappe.get_meta("Customer").get_field("preferred_technician").options, "Service Technician"
+		)
