@@ -1,11 +1,9 @@
 """Capacity holds when four OS processes auto-assign at once (each its own connection, one commit a ticket)."""
 
-import subprocess
-import sys
-
 import frappe
 
 from support_plus.tests.dispatch_fixtures import ensure_tech_users, make_team, make_technician, open_todos
+from support_plus.tests.processes import run_in_processes
 from support_plus.tests.utils import AGENT, SupportTestCase
 
 WORKER = """
@@ -40,30 +38,11 @@ class TestConcurrentAutoAssign(SupportTestCase):
 		frappe.db.commit()  # the workers see them; cleaned up below
 		token = frappe.generate_hash(length=10)
 		try:
-			procs = [
-				subprocess.Popen(
-					[
-						sys.executable,
-						"-c",
-						WORKER,
-						frappe.local.site,
-						frappe.local.sites_path,
-						team,
-						token,
-						"4",
-						AGENT,
-					],
-					stdout=subprocess.PIPE,
-					stderr=subprocess.PIPE,
-					text=True,
-				)
-				for _ in range(4)
+			results = [
+				user
+				for out in run_in_processes(WORKER, team, token, "4", AGENT, count=4)
+				for user in out.split()
 			]
-			results = []
-			for proc in procs:
-				out, err = proc.communicate(timeout=600)
-				self.assertEqual(proc.returncode, 0, err[-2000:])
-				results += out.split()
 			frappe.db.rollback()  # a fresh read of what the workers committed
 			self.assertEqual(len(results), 16)
 			self.assertEqual(sorted(r for r in results if r != "None"), [ana.user] * 3 + [ben.user] * 3)

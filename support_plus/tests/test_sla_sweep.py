@@ -1,8 +1,6 @@
 """The SLA sweep and escalation: breaches and warnings found without saves, rules fired exactly once,
 manual escalation, and resets. Site: New York; the SLA's desk: Berlin (see sla_fixtures)."""
 
-import subprocess
-import sys
 from datetime import date, datetime, timezone
 from unittest.mock import patch
 
@@ -13,6 +11,7 @@ from support_plus.api import escalate, sla_sweep
 from support_plus.api.sla import reset_service_level_agreement
 from support_plus.sla import sweep
 from support_plus.sla.escalation import fire_rule
+from support_plus.tests.processes import run_in_processes
 from support_plus.tests.sla_fixtures import SlaTestCase, make_sla
 from support_plus.tests.utils import AGENT, MANAGER, VIEWER, make_customer, make_user
 
@@ -280,27 +279,8 @@ frappe.destroy()
 		]
 		frappe.db.commit()  # nosemgrep: the workers are other processes
 		try:
-			procs = [
-				subprocess.Popen(
-					[
-						sys.executable,
-						"-c",
-						self.WORKER,
-						frappe.local.site,
-						frappe.local.sites_path,
-						"2026-03-03 04:15:00",
-					],
-					stdout=subprocess.PIPE,
-					stderr=subprocess.PIPE,
-					text=True,
-				)
-				for _ in range(2)
-			]
-			fired = []
-			for proc in procs:
-				out, err = proc.communicate(timeout=300)
-				self.assertEqual(proc.returncode, 0, err[-3000:])
-				fired.append(int(out.strip().splitlines()[-1]))
+			outputs = run_in_processes(self.WORKER, "2026-03-03 04:15:00", count=2, timeout=300)
+			fired = [int(out.strip().splitlines()[-1]) for out in outputs]
 			self.assertEqual(sum(fired), 30, fired)
 			counts = frappe.get_all(
 				"Issue Escalation",

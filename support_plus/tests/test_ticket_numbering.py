@@ -1,12 +1,12 @@
 """Ticket numbers: RE + 8 digits, sequential, configurable, unique across processes, never renamed."""
 
 import re
-import subprocess
-import sys
 
 import frappe
 from frappe.desk.search import search_link
 from frappe.tests.utils import FrappeTestCase
+
+from support_plus.tests.processes import run_in_processes
 
 TICKET = re.compile(r"^RE\d{8}$")
 
@@ -87,26 +87,7 @@ class TestTicketNumbering(FrappeTestCase):
 		token = frappe.generate_hash(length=10)
 		workers, per_worker = 4, 50
 		try:
-			procs = [
-				subprocess.Popen(
-					[
-						sys.executable,
-						"-c",
-						WORKER,
-						frappe.local.site,
-						frappe.local.sites_path,
-						token,
-						str(per_worker),
-					],
-					stdout=subprocess.PIPE,
-					stderr=subprocess.PIPE,
-					text=True,
-				)
-				for _ in range(workers)
-			]
-			for proc in procs:
-				_out, err = proc.communicate(timeout=600)
-				self.assertEqual(proc.returncode, 0, err[-2000:])
+			run_in_processes(WORKER, token, str(per_worker), count=workers)
 
 			names = frappe.get_all("Issue", filters={"subject": ("like", f"{token} %")}, pluck="name")
 			self.assertEqual(len(names), workers * per_worker)
