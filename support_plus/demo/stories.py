@@ -41,14 +41,19 @@ def plan(i: int, count: int, now: datetime) -> list[Step]:
 	if rng.random() < 0.35:  # the team needs something from the customer
 		t += _hours(2, rng)
 		steps.append(Step(t, "wait_customer"))
-		t += _hours(20, rng)
+		t += _hours(40, rng)
 		steps.append(Step(t, "customer_reply"))
 	t += _hours(1, rng)
 	steps.append(Step(t, "work"))
 	if rng.random() < 0.2:  # a part has to be ordered
 		t += _hours(3, rng)
 		steps.append(Step(t, "parts"))
-		t += _hours(48, rng)
+		t += _hours(120, rng)
+		steps.append(Step(t, "work"))
+	if rng.random() < 0.15:  # the hard ones: a part from abroad, a customer who is away for weeks
+		t += _hours(2, rng)
+		steps.append(Step(t, rng.choice(("parts", "wait_customer"))))
+		t += timedelta(days=rng.uniform(7, 45))
 		steps.append(Step(t, "work"))
 	t = max(t, opened + _hours(RESOLUTION_HOURS[priority] * (3 if late else 1), rng))
 	steps.append(Step(t, "resolve"))
@@ -59,7 +64,7 @@ def plan(i: int, count: int, now: datetime) -> list[Step]:
 		steps.append(Step(t, "work"))
 		t += _hours(RESOLUTION_HOURS[priority], rng)
 		steps.append(Step(t, "resolve"))
-	t += _hours(36, rng)
+	t += _hours(96, rng)  # most customers never confirm: Resolved until they do, or auto-close
 	rating = rng.choices((5, 4, 3, 2, 1), weights=(50, 30, 10, 6, 4))[0] if rng.random() < 0.7 else None
 	steps.append(Step(t, "close", {"rating": rating}))
 	return steps
