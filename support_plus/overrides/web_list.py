@@ -17,8 +17,9 @@ CLOSED = frozenset(("Issue",))
 
 
 def refuse_closed(doctype: str | None) -> None:
-	canonical = frappe.db.get_value("DocType", doctype, "name") if doctype else None
-	if canonical in CLOSED and is_portal_user():
+	if not doctype or not is_portal_user():
+		return  # desk users get their role permissions, as on any list
+	if frappe.db.get_value("DocType", doctype, "name") in CLOSED:  # any case of the name
 		raise frappe.PermissionError(_("Your tickets are on the support portal: /support/tickets"))
 
 

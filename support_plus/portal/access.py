@@ -158,13 +158,7 @@ def file_permission(doc, ptype: str | None = None, user: str | None = None) -> b
 	tickets = _tickets_holding(doc.file_url)
 	if not tickets:
 		return None
-	fields = ["raised_by", "contact", "customer"]
-	if any(
-		can_see(frappe.db.get_value("Issue", t, fields, as_dict=True) or frappe._dict(), user)
-		for t in tickets
-	):
-		return None
-	return False
+	return None if any(_sees_ticket(ticket, user) for ticket in tickets) else False
 
 
 def _tickets_holding(file_url: str) -> set[str]:
@@ -190,9 +184,13 @@ def _tickets_holding(file_url: str) -> set[str]:
 	return set((direct + via_message).run(pluck=True))
 
 
+def _sees_ticket(ticket: str | None, user: str) -> bool:
+	issue = frappe.db.get_value("Issue", ticket, ["raised_by", "contact", "customer"], as_dict=True)
+	return bool(issue) and can_see(issue, user)
+
+
 def _require_visible(ticket: str | None, user: str) -> None:
-	issue = frappe.db.get_value("Issue", ticket, ["name", "raised_by", "contact", "customer"], as_dict=True)
-	if not issue or not can_see(issue, user):
+	if not _sees_ticket(ticket, user):
 		frappe.throw(_("Ticket {0} not found.").format(ticket), frappe.DoesNotExistError)
 
 
