@@ -6,10 +6,10 @@ import frappe
 from frappe import _
 
 from support_plus.api.requested_time import requested_time
-from support_plus.setup.roles import is_manager
 from support_plus.sla import escalation
 from support_plus.sla.sweep import sla_sweep as run_sweep
 from support_plus.utils import clock
+from support_plus.utils.roles import is_manager
 
 
 @frappe.whitelist(methods=["POST"])

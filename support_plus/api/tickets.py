@@ -8,10 +8,10 @@ from frappe import _
 from frappe.utils import getdate
 
 from support_plus.api.requested_time import requested_time
-from support_plus.setup.roles import is_manager
 from support_plus.tickets import auto_close as auto_closing
 from support_plus.tickets import bulk, intake, replies
 from support_plus.tickets import reopen as reopening
+from support_plus.utils.roles import is_manager
 
 
 @frappe.whitelist(methods=["POST"])

@@ -11,8 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import get_system_timezone, get_time, getdate
 
-from support_plus.setup.roles import SERVICE_TECHNICIAN
 from support_plus.sla.business_time import Calendar, NoBusinessTime
+from support_plus.utils.roles import SERVICE_TECHNICIAN
 
 ACTIVE, AWAY, INACTIVE = "Active", "Away", "Inactive"
 LEVELS = ("Beginner", "Intermediate", "Expert")  # in order: a higher index covers a lower one

@@ -1,9 +1,8 @@
-"""Master records the product relies on."""
+"""Install: master records the product relies on."""
 
 import frappe
 
-# Lowest first; ERPNext installs Low, Medium and High, support teams also need Critical ("system down").
-ISSUE_PRIORITIES = ("Low", "Medium", "High", "Critical")
+from support_plus.tickets.priorities import ISSUE_PRIORITIES
 
 
 def ensure_issue_priorities():

@@ -12,7 +12,7 @@ These rights are only ever added to what a role has; uninstall takes back exactl
 import frappe
 from frappe.permissions import setup_custom_perms
 
-from support_plus.setup.roles import SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER
+from support_plus.utils.roles import SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER
 
 PTYPES = ("read", "write", "create", "delete", "report", "export", "print", "email", "share")
 _READ_ONLY = {"read": 1, "report": 1, "print": 1}

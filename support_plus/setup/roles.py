@@ -1,15 +1,8 @@
-"""The desk roles of support_plus (seed 003's matrix: operations, admin, management)."""
+"""Install: the desk roles of support_plus (their names and meaning: support_plus.utils.roles)."""
 
 import frappe
 
-SUPPORT_AGENT = "Support Agent"  # operations: every ticket, no delete
-SUPPORT_MANAGER = "Support Manager"  # admin: everything, reopen closed tickets, delete
-SUPPORT_VIEWER = "Support Viewer"  # management: read-only
-SERVICE_TECHNICIAN = "Service Technician"  # field service: their own profile and assigned tickets
-ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER, SERVICE_TECHNICIAN)
-
-# Roles that may act on closed tickets (reopen them, follow them up).
-MANAGER_ROLES = frozenset((SUPPORT_MANAGER, "System Manager"))
+from support_plus.utils.roles import ROLES
 
 
 def ensure_roles():
@@ -18,7 +11,3 @@ def ensure_roles():
 			frappe.get_doc({"doctype": "Role", "role_name": role, "desk_access": 1}).insert(
 				ignore_permissions=True
 			)
-
-
-def is_manager(user: str | None = None) -> bool:
-	return bool(MANAGER_ROLES.intersection(frappe.get_roles(user)))

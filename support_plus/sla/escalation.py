@@ -13,9 +13,9 @@ from frappe.desk.form.assign_to import add as add_assignment
 from frappe.desk.form.assign_to import clear as clear_assignments
 from frappe.query_builder.functions import Count
 
-from support_plus.setup import email_templates
-from support_plus.setup.masters import ISSUE_PRIORITIES
+from support_plus.tickets import email_templates
 from support_plus.tickets.notifications import send_templated
+from support_plus.tickets.priorities import rank
 from support_plus.utils import clock
 
 
@@ -118,10 +118,6 @@ def escalate(issue: str, reason: str, to_user: str | None = None) -> str:
 		"Info", _("Escalated by {0}: {1}").format(frappe.session.user, frappe.utils.escape_html(reason))
 	)
 	return record.name
-
-
-def rank(priority: str | None) -> int:
-	return ISSUE_PRIORITIES.index(priority) if priority in ISSUE_PRIORITIES else -1
 
 
 def rule_recipients(rule) -> list[str]:

@@ -11,8 +11,8 @@ import frappe
 from frappe.desk.form import assign_to
 
 from support_plus.api import reply_to_customer
-from support_plus.setup import email_templates
 from support_plus.tests.utils import AGENT, SupportTestCase, make_customer, make_user
+from support_plus.tickets import email_templates
 
 DOMAIN = "mail-channel.example"
 ACCOUNT = "SP Test Helpdesk Inbox"

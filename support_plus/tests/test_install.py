@@ -6,8 +6,8 @@ from frappe.tests.utils import FrappeTestCase
 from frappe.utils import cstr
 
 from support_plus.setup.customizations import PROPERTY_SETTERS
-from support_plus.setup.masters import ISSUE_PRIORITIES
 from support_plus.tests.utils import AGENT, FINANCE, ROLE_USERS, forget_doc_hooks, make_user
+from support_plus.tickets.priorities import ISSUE_PRIORITIES
 
 
 def field_default(doctype: str, fieldname: str):

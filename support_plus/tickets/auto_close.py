@@ -10,7 +10,7 @@ from datetime import timedelta
 import frappe
 from frappe import _
 
-from support_plus.setup import email_templates
+from support_plus.tickets import email_templates
 from support_plus.tickets.lifecycle import CLOSED, REPLIED, RESOLVED
 from support_plus.tickets.notifications import email_customer
 from support_plus.utils import clock

@@ -7,8 +7,8 @@ A status change is recorded on the timeline by Frappe's own change tracking (Iss
 import frappe
 from frappe import _
 
-from support_plus.setup.roles import is_manager
 from support_plus.utils import clock
+from support_plus.utils.roles import is_manager
 
 OPEN = "Open"
 REPLIED = "Replied"

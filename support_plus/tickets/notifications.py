@@ -17,7 +17,7 @@ from frappe import _
 from frappe.email.doctype.email_template.email_template import get_email_template
 from frappe.utils import get_fullname, get_url, validate_email_address
 
-from support_plus.setup import email_templates
+from support_plus.tickets import email_templates
 from support_plus.tickets.lifecycle import (
 	CANCELLED,
 	CLOSED,

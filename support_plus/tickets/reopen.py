@@ -14,7 +14,6 @@ first; the `on_update` hook runs after Frappe's and puts back a status that must
 import frappe
 from frappe import _
 
-from support_plus.setup.roles import is_manager
 from support_plus.tickets.lifecycle import (
 	DONE,
 	FINAL,
@@ -25,6 +24,7 @@ from support_plus.tickets.lifecycle import (
 	REPLIED,
 	RESOLVED,
 )
+from support_plus.utils.roles import is_manager
 
 # The customer's answer is what these statuses wait for.
 ANSWER_REOPENS = frozenset((REPLIED, PENDING_CUSTOMER, RESOLVED))

@@ -9,7 +9,7 @@ from frappe import _
 from frappe.email.email_body import get_message_id
 from frappe.utils import get_string_between, sanitize_html, strip_html
 
-from support_plus.setup import email_templates
+from support_plus.tickets import email_templates
 from support_plus.tickets.conversation import conversation_query, post_message
 from support_plus.tickets.lifecycle import FINAL, OPEN, REPLIED
 from support_plus.tickets.notifications import email_customer, portal_link

@@ -5,9 +5,9 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from support_plus.setup.roles import is_manager
 from support_plus.tickets import follow_ups
 from support_plus.tickets.lifecycle import FINAL
+from support_plus.utils.roles import is_manager
 
 
 class IssueFollowUp(Document):

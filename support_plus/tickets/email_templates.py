@@ -1,0 +1,63 @@
+"""The editable emails support_plus sends (Frappe Email Templates): their names, by which the code sends
+them, and the texts a new site starts with (support_plus.setup.email_templates creates them once and never
+overwrites them: a site's edits are kept across migrations)."""
+
+AUTO_CLOSED = "Support Plus: Ticket Closed Automatically"
+RESOLVED = "Support Plus: Ticket Resolved"
+ESCALATION = "Support Plus: SLA Escalation"
+ACKNOWLEDGEMENT = "Support Plus: Ticket Received"
+STATUS_CHANGED = "Support Plus: Ticket Status Changed"
+ASSIGNED = "Support Plus: Ticket Assigned"
+PUBLIC_REPLY = "Support Plus: Reply to Customer"
+
+TRACKING = (
+	'<p>Follow your ticket on <a href="{{ portal_link }}">{{ portal_link }}</a> or reply to this email.</p>'
+)
+
+TEMPLATES = {
+	AUTO_CLOSED: (
+		"Your ticket {{ doc.name }} has been closed (#{{ doc.name }})",
+		"<p>Hello,</p><p>Your ticket <b>{{ doc.name }}</b> ({{ doc.subject }}) has been closed because we did not "
+		"hear back from you. If the problem is still there, just reply to this email and we will open a new "
+		"ticket for you.</p>",
+	),
+	RESOLVED: (
+		"Resolved: {{ doc.subject }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>We have resolved your ticket <b>{{ doc.name }}</b> ({{ doc.subject }}).</p>"
+		"{% if doc.resolution_details %}<p>{{ doc.resolution_details }}</p>{% endif %}"
+		'<p>Not solved? Tell us on <a href="{{ portal_link }}">your ticket page</a> or reply to this email.</p>'
+		"<p>How did we do? "
+		'{% for n, link in rating_links.items() %}<a href="{{ link }}">{{ "★" * n }}</a> {% endfor %}</p>',
+	),
+	ACKNOWLEDGEMENT: (
+		"Ticket {{ doc.name }} received: {{ doc.subject }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>Thank you for contacting us. Your request has been received as ticket "
+		"<b>{{ doc.name }}</b> ({{ doc.subject }}); we will get back to you soon.</p>" + TRACKING,
+	),
+	STATUS_CHANGED: (
+		"{{ _(doc.status) }}: {{ doc.subject }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>Your ticket <b>{{ doc.name }}</b> ({{ doc.subject }}) is now "
+		"<b>{{ _(doc.status) }}</b>.</p>"
+		"{% if doc.status == 'Cancelled' and doc.cancel_reason %}<p>{{ doc.cancel_reason }}</p>{% endif %}"
+		+ TRACKING,
+	),
+	ASSIGNED: (
+		"{{ assignee_first_name }} is handling your ticket {{ doc.name }} (#{{ doc.name }})",
+		"<p>Hello,</p><p>{{ assignee_first_name }} from our support team is now handling your ticket "
+		"<b>{{ doc.name }}</b> ({{ doc.subject }}).</p>" + TRACKING,
+	),
+	PUBLIC_REPLY: (
+		"Re: {{ doc.subject }} (#{{ doc.name }})",
+		"{{ reply }}<hr><p>{{ agent_name }}, ticket <b>{{ doc.name }}</b>.</p>" + TRACKING,
+	),
+	ESCALATION: (
+		"Escalated: {{ doc.name }} {{ doc.subject }}",
+		"<p>Ticket <b>{{ doc.name }}</b> ({{ doc.subject }}) for {{ doc.customer or doc.raised_by }} needs "
+		"attention.</p>"
+		"{% if rule %}<p>Rule {{ rule.name }}: {{ rule.threshold_percent }}% of the {{ rule.clock|lower }} time "
+		"has passed.</p>{% endif %}"
+		"{% if reason %}<p>Reason: {{ reason }}</p>{% endif %}"
+		"<p>Status {{ doc.status }}, priority {{ doc.priority }}, SLA health {{ doc.sla_health or '-' }}; respond "
+		"by {{ doc.response_by or '-' }}, resolve by {{ doc.resolution_by or '-' }}.</p>",
+	),
+}

@@ -1,0 +1,18 @@
+"""The desk roles of support_plus (seed 003's matrix: operations, admin, management), and who is a manager.
+
+Runtime code asks here; install code (support_plus.setup.roles) creates the roles from the same names."""
+
+import frappe
+
+SUPPORT_AGENT = "Support Agent"  # operations: every ticket, no delete
+SUPPORT_MANAGER = "Support Manager"  # admin: everything, reopen closed tickets, delete
+SUPPORT_VIEWER = "Support Viewer"  # management: read-only
+SERVICE_TECHNICIAN = "Service Technician"  # field service: their own profile and assigned tickets
+ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER, SERVICE_TECHNICIAN)
+
+# Roles that may act on closed tickets (reopen them, follow them up).
+MANAGER_ROLES = frozenset((SUPPORT_MANAGER, "System Manager"))
+
+
+def is_manager(user: str | None = None) -> bool:
+	return bool(MANAGER_ROLES.intersection(frappe.get_roles(user)))
