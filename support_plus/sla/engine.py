@@ -11,7 +11,8 @@ The state of a ticket's clock:
   never failed for the time it was closed);
 - `on_hold_since`: the start of the stop it is in now, if any;
 - `sla_clock_origin`: B(start) + the business time of the closed pauses, in the calendar of its SLA.
-A threshold p of a clock is reached when B(now) >= origin + p * duration: the sweep tests that in SQL.
+A threshold p of a clock is reached when B(now) >= origin + p * duration; the ticket's health follows
+from that and its deadlines by one rule, in Python and SQL forms (support_plus.sla.health).
 
 It also fills ERPNext's response and resolution metrics of the ticket (support_plus.sla.metrics).
 """
@@ -22,14 +23,13 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_fullname, get_system_timezone
 
-from support_plus.sla import metrics
+from support_plus.sla import health, metrics
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import SlaConfig, get_config, tracking_enabled
 from support_plus.sla.selection import select_sla
 from support_plus.tickets.lifecycle import CANCELLED, CLOSED, PENDING_CUSTOMER, REPLIED, RESOLVED
 from support_plus.utils import clock
 
-ON_TRACK, AT_RISK, BREACHED = "On Track", "At Risk", "Breached"
 # Statuses that answer the customer: reaching one is the first response.
 RESPONSE_STATUSES = frozenset((REPLIED, PENDING_CUSTOMER, RESOLVED, CLOSED))
 
@@ -172,7 +172,7 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 			"resolution_by": resolution_by,
 		}
 	)
-	doc.agreement_status, doc.sla_health = status_and_health(doc, before, cfg, now, origin)
+	doc.agreement_status, doc.sla_health = status_and_health(doc, before, cfg, now)
 	if answered_now and response_by and get_datetime(first_response) > get_datetime(response_by):
 		note_late_first_response(doc)
 
@@ -186,33 +186,16 @@ def note_late_first_response(doc) -> None:
 		doc.add_comment(comment_type="Assigned", text=_("First Response SLA Failed by {}").format(names))
 
 
-def status_and_health(doc, before, cfg: SlaConfig, now, origin: float) -> tuple[str, str | None]:
-	if doc.status == CANCELLED:  # nothing is owed on a cancelled ticket: no deadline, no health
-		return ("Resolution Due" if doc.first_responded_on else "First Response Due"), None
-	response_failed = bool(
-		doc.response_by
-		and (
-			(doc.first_responded_on and get_datetime(doc.first_responded_on) > get_datetime(doc.response_by))
-			or (not doc.first_responded_on and now > get_datetime(doc.response_by))
-		)
-	)
-	resolution_due = doc.resolution_by and cfg.apply_sla_for_resolution
-	if doc.status in cfg.fulfilled_statuses:
-		late = bool(resolution_due and get_datetime(doc.resolution_date) > get_datetime(doc.resolution_by))
-		return ("Failed", BREACHED) if response_failed or late else ("Fulfilled", ON_TRACK)
-	resolution_failed = bool(resolution_due and now > get_datetime(doc.resolution_by))
-	if response_failed or resolution_failed:
-		return "Failed", BREACHED
-	agreement = "Resolution Due" if doc.first_responded_on else "First Response Due"
-	if doc.on_hold_since:  # the clock stands still: so does its health
-		return agreement, (before.get("sla_health") if before else None) or ON_TRACK
+def status_and_health(doc, before, cfg: SlaConfig, now) -> tuple[str, str | None]:
+	"""ERPNext's agreement status, and the ticket's health by the one rule (support_plus.sla.health)."""
 	b_now = cfg.calendar.business_seconds(to_timestamp(now, get_system_timezone()))
-	warn = warning_fraction()
-	running = [doc.sla_response_seconds] if not doc.first_responded_on else []
-	if resolution_due:
-		running.append(doc.sla_resolution_seconds)
-	at_risk = any(origin + warn * seconds <= b_now for seconds in running)
-	return agreement, AT_RISK if at_risk else ON_TRACK
+	held = before.get("sla_health") if before else None
+	sla_health = health.health(doc, now, b_now, health.warning_fraction(), held)
+	if sla_health == health.BREACHED:
+		return "Failed", sla_health
+	if doc.status != CANCELLED and doc.resolution_date:
+		return "Fulfilled", sla_health
+	return ("Resolution Due" if doc.first_responded_on else "First Response Due"), sla_health
 
 
 def stop_kind(status: str | None, cfg: SlaConfig) -> str | None:
@@ -225,11 +208,6 @@ def stop_kind(status: str | None, cfg: SlaConfig) -> str | None:
 	if status in cfg.pause_statuses:
 		return "pause"
 	return None
-
-
-def warning_fraction() -> float:
-	percent = frappe.db.get_single_value("Support Plus Settings", "sla_warning_percent", cache=True) or 80
-	return float(percent) / 100
 
 
 def ensure_indexes() -> None:

@@ -1,13 +1,17 @@
 """The SLA sweep: breaches, warnings and escalations found with set-based SQL, without anyone saving.
 
-For each SLA with running tickets, B(now) in its calendar is computed once; a clock at p% of its time is
-then `sla_clock_origin + p * duration <= B(now)` on stored columns (support_plus.sla.engine). A breach is
-the stored deadline (`response_by`, `resolution_by`) before now, as ERPNext counts it.
-Health and agreement status are set with one UPDATE per SLA and state; escalation rules fire once per
-(ticket, rule, SLA round), inline for small batches and as deduplicated chunk jobs on the long queue for
-large ones. Each (ticket, rule) firing has its own savepoint: one that fails is undone alone, written to
-the Error Log and tried again by the next sweep, while the breach marking and every other firing stand.
-Safe to rerun and to run twice at once; the caller (scheduler or job) commits.
+For each SLA with running tickets, B(now) in its calendar is computed once; which tickets are Breached
+or At Risk is then decided on stored columns by the SQL form of the one health rule
+(support_plus.sla.health), the rule the engine applies on save. Health and agreement status are set
+with one UPDATE per SLA and state; escalation rules fire once per (ticket, rule, SLA round), inline
+for small batches and as deduplicated chunk jobs on the long queue for large ones.
+
+Each (ticket, rule) firing has its own savepoint: one that fails is undone alone, written to the Error
+Log (once per ticket, rule and SLA round, however many sweeps it keeps failing in) and tried again by
+the next sweep, while the breach marking and every other firing stand. The scheduled sweep and the
+chunk jobs commit the marking, then each firing on its own, so a firing that deadlocks (MariaDB then
+undoes the whole transaction) is tried once more and loses nothing else. Safe to rerun and to run twice
+at once; called with `commit=False` (the API, tests), the caller commits.
 """
 
 import hashlib
@@ -19,23 +23,41 @@ from frappe.utils import get_system_timezone
 
 from support_plus.sla.business_time import to_timestamp
 from support_plus.sla.config import get_config, tracking_enabled
-from support_plus.sla.engine import AT_RISK, BREACHED, ON_TRACK, warning_fraction
 from support_plus.sla.escalation import fire_rule
-from support_plus.tickets.lifecycle import CANCELLED
+from support_plus.sla.health import (
+	AT_RISK,
+	BREACHED,
+	ON_TRACK,
+	at_risk_sql,
+	breached_sql,
+	crossed_sql,
+	running_sql,
+	warning_fraction,
+)
 from support_plus.utils import clock
 
 CHUNK_SIZE = 500
+DEADLOCK_ATTEMPTS = 2
 
 
-def sla_sweep(now=None) -> dict:
+def sla_sweep(now=None, commit: bool = False) -> dict:
+	"""Mark breaches and warnings, fire escalation rules. With `commit` (the scheduled sweep), the marking
+	and then each firing are committed on their own, so a firing that deadlocks loses nothing else."""
 	now = clock.now(now)
 	counts = {"at_risk": 0, "breached": 0, "escalations": 0, "failed": 0, "queued_chunks": 0}
 	if not tracking_enabled():
 		return counts
 	issue = frappe.qb.DocType("Issue")
-	# Every SLA with a running clock: a breached ticket still has levels to reach (150%, ...).
+	# Every SLA with a running clock: a breached ticket still has levels to reach (150%, ...). A ticket
+	# whose SLA was deleted (by force: Frappe's link check refuses otherwise) has nothing to be measured by.
+	agreement = frappe.qb.DocType("Service Level Agreement")
 	slas = (
-		frappe.qb.from_(issue).select(issue.service_level_agreement).distinct().where(running(issue))
+		frappe.qb.from_(issue)
+		.join(agreement)
+		.on(agreement.name == issue.service_level_agreement)
+		.select(issue.service_level_agreement)
+		.distinct()
+		.where(running_sql(issue))
 	).run(pluck=True)
 	b_now = {
 		sla: get_config(sla).calendar.business_seconds(to_timestamp(now, get_system_timezone()))
@@ -43,13 +65,13 @@ def sla_sweep(now=None) -> dict:
 	}
 	warn = warning_fraction()
 	for sla, b in b_now.items():
-		counts["breached"] += mark(
-			sla, past_deadline(issue, now) | answered_late(issue), BREACHED, agreement="Failed"
-		)
-		counts["at_risk"] += mark(sla, crossed(issue, b, warn), AT_RISK, only_from=ON_TRACK)
+		counts["breached"] += mark(sla, breached_sql(issue, now), BREACHED, agreement="Failed")
+		counts["at_risk"] += mark(sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK)
+	if commit:
+		frappe.db.commit()  # nosemgrep: the scheduled job; the firings follow, each on its own
 	for rule in frappe.get_all("Support Escalation Rule", filters={"enabled": 1}, pluck="name"):
 		fired, failed, queued = escalate_rule(
-			frappe.get_cached_doc("Support Escalation Rule", rule), b_now, now
+			frappe.get_cached_doc("Support Escalation Rule", rule), b_now, now, commit
 		)
 		counts["escalations"] += fired
 		counts["failed"] += failed
@@ -59,50 +81,7 @@ def sla_sweep(now=None) -> dict:
 
 def scheduled_sweep() -> None:
 	"""Scheduler (every five minutes)."""
-	sla_sweep()
-
-
-def running(issue):
-	"""Clock running: an SLA, a computed clock, no stop (pause or fulfilment) in progress, not cancelled
-	(the engine stops a cancelled ticket's clock; tickets cancelled before it did are excluded too).
-	(Numeric columns are NOT NULL in Frappe: no clock is origin 0, no resolution clock is 0 seconds.)"""
-	return (
-		issue.service_level_agreement.isnotnull()
-		& issue.on_hold_since.isnull()
-		& (issue.sla_clock_origin > 0)
-		& (issue.status != CANCELLED)
-	)
-
-
-def crossed(issue, b_now: float, fraction: float):
-	"""A running clock past `fraction` of its time: response until answered, resolution until resolved."""
-	response = issue.first_responded_on.isnull() & (
-		issue.sla_clock_origin + issue.sla_response_seconds * fraction <= b_now
-	)
-	resolution = (
-		issue.resolution_date.isnull()
-		& (issue.sla_resolution_seconds > 0)
-		& (issue.sla_clock_origin + issue.sla_resolution_seconds * fraction <= b_now)
-	)
-	return running(issue) & (response | resolution)
-
-
-def past_deadline(issue, now):
-	"""A running clock past its stored deadline (exact also after hours, where B(now) stands still)."""
-	response = issue.first_responded_on.isnull() & (issue.response_by < now)
-	resolution = issue.resolution_date.isnull() & (issue.resolution_by < now)
-	return running(issue) & (response | resolution)
-
-
-def answered_late(issue):
-	"""First answered by email after the deadline (Frappe stores that without a save); never on a
-	cancelled ticket."""
-	return (
-		(issue.status != CANCELLED)
-		& issue.first_responded_on.isnotnull()
-		& issue.response_by.isnotnull()
-		& (issue.first_responded_on > issue.response_by)
-	)
+	sla_sweep(commit=True)
 
 
 def mark(sla: str, condition, health: str, agreement: str | None = None, only_from: str | None = None) -> int:
@@ -122,11 +101,11 @@ def mark(sla: str, condition, health: str, agreement: str | None = None, only_fr
 	return len(names)
 
 
-def escalate_rule(rule, b_now: dict, now) -> tuple[int, int, int]:
+def escalate_rule(rule, b_now: dict, now, commit: bool = False) -> tuple[int, int, int]:
 	"""Fire `rule` on the tickets past its threshold; returns (fired now, failed, chunks queued)."""
 	names = rule_candidates(rule, b_now)
 	if len(names) <= CHUNK_SIZE:
-		return *fire_each(rule, names, now), 0
+		return *fire_each(rule, names, now, commit), 0
 	for start in range(0, len(names), CHUNK_SIZE):
 		chunk = names[start : start + CHUNK_SIZE]
 		digest = hashlib.sha1("\n".join(chunk).encode()).hexdigest()[:16]
@@ -139,33 +118,59 @@ def escalate_rule(rule, b_now: dict, now) -> tuple[int, int, int]:
 			rule=rule.name,
 			names=chunk,
 			at=str(now),  # not `now`: that is enqueue's own "run it right here" switch
+			commit=True,
 		)
 	return 0, 0, (len(names) + CHUNK_SIZE - 1) // CHUNK_SIZE
 
 
-def fire_chunk(rule: str, names: list[str], at=None) -> int:
+def fire_chunk(rule: str, names: list[str], at=None, commit: bool = False) -> int:
 	"""Job: fire a rule on some tickets at time `at`; each fires at most once whoever runs it. Returns
 	how many fired."""
-	return fire_each(frappe.get_cached_doc("Support Escalation Rule", rule), names, at)[0]
+	rule = frappe.get_cached_doc("Support Escalation Rule", rule)
+	return fire_each(rule, names, at, commit=commit)[0]
 
 
-def fire_each(rule, names: list[str], now) -> tuple[int, int]:
-	"""Fire `rule` on each ticket in its own savepoint; a failure is undone, logged and skipped (the next
-	sweep tries again). Returns (fired, failed)."""
+def fire_each(rule, names: list[str], now, commit: bool = False) -> tuple[int, int]:
+	"""Fire `rule` on each ticket in its own savepoint; a failure is undone, logged once and skipped (the
+	next sweep tries again). With `commit`, each firing is committed on its own. Returns (fired, failed).
+
+	A deadlock is different: MariaDB undoes the whole transaction, savepoints included. Committing, only
+	this firing was in it: it is tried once more, then logged and skipped like any failure. Otherwise the
+	caller's transaction is gone and the error goes up to it (the scheduled sweep commits)."""
 	fired = failed = 0
 	for name in names:
-		frappe.db.savepoint("support_plus_sla_fire")
-		try:
-			fired += fire_rule(name, rule, now)
-		except Exception:
-			frappe.db.rollback(save_point="support_plus_sla_fire")
-			frappe.log_error(
-				title=_("Escalation rule {0} failed on ticket {1}").format(rule.name, name)[:140],
-				reference_doctype="Issue",
-				reference_name=name,
-			)
-			failed += 1
+		for attempt in range(1, DEADLOCK_ATTEMPTS + 1):
+			frappe.db.savepoint("support_plus_sla_fire")
+			try:
+				fired += fire_rule(name, rule, now)
+			except frappe.QueryDeadlockError:
+				frappe.db.rollback()
+				if not commit:
+					raise
+				if attempt < DEADLOCK_ATTEMPTS:
+					continue
+				log_failure(rule, name)
+				failed += 1
+			except Exception:
+				frappe.db.rollback(save_point="support_plus_sla_fire")
+				log_failure(rule, name)
+				failed += 1
+			if commit:
+				frappe.db.commit()  # nosemgrep: a job, one firing per transaction
+			break
 	return fired, failed
+
+
+def log_failure(rule, name: str) -> None:
+	"""One Error Log per ticket, rule and SLA round, however many sweeps the firing keeps failing in: a
+	new round (a reset) that fails again is logged again."""
+	sla_round = frappe.db.get_value("Issue", name, "sla_round") or 0
+	title = _("Escalation rule {0} failed on ticket {1} (SLA round {2})").format(rule.name, name, sla_round)
+	title = title[:140]
+	if not frappe.db.exists(
+		"Error Log", {"reference_doctype": "Issue", "reference_name": name, "method": title}
+	):
+		frappe.log_error(title=title, reference_doctype="Issue", reference_name=name)
 
 
 def rule_candidates(rule, b_now: dict) -> list[str]:
@@ -176,16 +181,7 @@ def rule_candidates(rule, b_now: dict) -> list[str]:
 	for sla, b in b_now.items():
 		if rule.service_level_agreement and rule.service_level_agreement != sla:
 			continue
-		seconds = issue.sla_response_seconds if rule.clock == "Response" else issue.sla_resolution_seconds
-		clock_running = (
-			issue.first_responded_on.isnull() if rule.clock == "Response" else issue.resolution_date.isnull()
-		)
-		per_sla.append(
-			(issue.service_level_agreement == sla)
-			& clock_running
-			& (seconds > 0)
-			& (issue.sla_clock_origin + seconds * fraction <= b)
-		)
+		per_sla.append((issue.service_level_agreement == sla) & crossed_sql(issue, rule.clock, b, fraction))
 	if not per_sla:
 		return []
 	query = (
@@ -197,7 +193,7 @@ def rule_candidates(rule, b_now: dict) -> list[str]:
 			& (escalation.sla_round == issue.sla_round)
 		)
 		.select(issue.name)
-		.where(running(issue) & Criterion.any(per_sla) & escalation.name.isnull())
+		.where(Criterion.any(per_sla) & escalation.name.isnull())
 		.orderby(issue.name)
 	)
 	for field in ("priority", "issue_type", "customer"):

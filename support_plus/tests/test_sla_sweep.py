@@ -1,6 +1,8 @@
 """The SLA sweep and escalation: breaches and warnings found without saves, rules fired exactly once,
 manual escalation, and resets. Site: New York; the SLA's desk: Berlin (see sla_fixtures)."""
 
+import threading
+import time
 from datetime import date, datetime, timezone
 from unittest.mock import patch
 
@@ -402,9 +404,16 @@ class TestSweepSurvivesFailures(SlaTestCase):
 		)
 		self.assertEqual([str(d) for d in todo_dates], ["2026-03-03"] * 3)
 
-		# The next sweep tries the failed one again (and only it); it still fails, and says so once more.
-		again = sla_sweep("2026-03-03 05:10:00")
-		self.assertEqual((again["escalations"], again["failed"]), (0, 1))
+		# The next sweeps try the failed one again (and only it); it still fails, and the Error Log has it
+		# once, not once per sweep.
+		for at in ("2026-03-03 05:10:00", "2026-03-03 05:15:00"):
+			again = sla_sweep(at)
+			self.assertEqual((again["escalations"], again["failed"]), (0, 1))
+		self.assertEqual(frappe.db.count("Error Log", {"reference_name": bad}), errors_before + 1)
+		# A new SLA round (a reset) that fails again is a new failure: logged again, once.
+		frappe.db.set_value("Issue", bad, "sla_round", 1, update_modified=False)
+		for at in ("2026-03-03 05:20:00", "2026-03-03 05:25:00"):
+			self.assertEqual(sla_sweep(at)["failed"], 1)
 		self.assertEqual(frappe.db.count("Error Log", {"reference_name": bad}), errors_before + 2)
 
 	def test_the_rule_must_fit_its_sla(self):
@@ -445,3 +454,94 @@ class TestSweepSurvivesFailures(SlaTestCase):
 			service_level_agreement=self.customer_sla,
 			raise_priority_to="High",
 		)
+
+
+class TestDeadlockInAFiring(SlaTestCase):
+	"""A firing that deadlocks: MariaDB undoes the whole transaction (savepoints too). The scheduled sweep
+	commits the marking and each firing on its own, so only that firing is lost; it is tried again.
+
+	The deadlock is a real one, between the sweep and a second connection (a thread): the thread holds
+	the ticket's row and, once the sweep's firing waits for it, inserts the escalation record the firing
+	has just inserted. InnoDB undoes the lighter transaction: the thread has written ballast rows first,
+	so the sweep's firing is the victim."""
+
+	isolate_tests = False
+
+	@staticmethod
+	def collide(site, sites_path, ticket, record, ready, log):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		try:
+			frappe.db.bulk_insert(
+				"ToDo",
+				fields=["name", "description", "status", "creation", "modified"],
+				values=[
+					(f"sp-deadlock-ballast-{i}", "ballast", "Cancelled", "2026-03-02", "2026-03-02")
+					for i in range(300)
+				],
+			)
+			frappe.db.sql("select name from `tabIssue` where name = %s for update", ticket)
+			ready.set()
+			# Wait until the sweep's firing waits for this ticket's row (Frappe's save locks it first).
+			for _ in range(600):
+				waiting = frappe.db.sql(
+					"""select count(*) from information_schema.processlist where id != connection_id()
+					and command = 'Query' and info like %s and time_ms > 300""",
+					f"%{ticket}%",
+				)[0][0]
+				if waiting:
+					break
+				time.sleep(0.05)
+			else:
+				log.append("the sweep never waited for the ticket")
+				return
+			try:
+				frappe.db.sql(
+					"insert into `tabIssue Escalation` (name, issue, creation, modified) values (%s, %s, now(), now())",
+					(record, ticket),
+				)
+				log.append("thread went on")
+			except frappe.QueryDeadlockError:
+				log.append("thread was the victim")
+		finally:
+			frappe.db.rollback()
+			frappe.destroy()
+
+	def test_a_deadlocked_firing_is_retried_and_loses_nothing_else(self):
+		sla = make_sla("SP Deadlock Standard", default=True)
+		rule = make_rule("SP Deadlock Raise", "Response", 100, raise_priority_to="High", create_todo=0)
+		first, second = sorted(self.ticket("2026-03-02 10:00:00").name for _ in range(2))
+		# Marked already: the marking leaves its row alone, the firing is the first to want it.
+		frappe.db.set_value("Issue", second, {"sla_health": "Breached", "agreement_status": "Failed"})
+		frappe.flags.current_time = None
+		frappe.db.commit()  # nosemgrep: the other connection must see them
+		ready, log = threading.Event(), []
+		thread = threading.Thread(
+			target=self.collide,
+			args=(frappe.local.site, frappe.local.sites_path, second, f"{second}:{rule.name}:0", ready, log),
+		)
+		thread.start()
+		try:
+			self.assertTrue(ready.wait(30))
+			result = sweep.sla_sweep(get_datetime("2026-03-03 05:01:00"), commit=True)
+			thread.join(60)
+			self.assertEqual(log, ["thread went on"], "a real deadlock, the sweep's firing its victim")
+			self.assertEqual((result["breached"], result["escalations"], result["failed"]), (1, 2, 0))
+			for name in (first, second):
+				self.assertEqual(health(name), ("Breached", "Failed"), "the marking was committed first")
+				self.assertEqual(frappe.db.get_value("Issue", name, "priority"), "High")
+				self.assertEqual([e.rule for e in escalations(name)], [rule.name], "fired once")
+		finally:
+			thread.join(60)
+			names = [first, second]
+			for doctype, filters in (
+				("Issue Escalation", {"rule": rule.name}),
+				("Comment", {"reference_name": ("in", names)}),
+				("Version", {"docname": ("in", names)}),
+				("Email Queue", {"reference_name": ("in", names)}),
+				("Issue", {"name": ("in", names)}),
+			):
+				frappe.db.delete(doctype, filters)
+			frappe.delete_doc("Support Escalation Rule", rule.name, force=True)
+			frappe.delete_doc("Service Level Agreement", sla, force=True)
+			frappe.db.commit()  # nosemgrep

@@ -3,8 +3,9 @@
 """SLA Compliance: the share of tickets that met their response and resolution targets, grouped by
 priority, issue type, customer, assignee or week. One aggregate query, whatever the number of tickets.
 
-A clock counts once it is decided: answered (or resolved), or past its deadline. Tickets whose clock
-is still running within its time are not counted yet. The Total row is computed from the counts (the
+A clock counts once it is decided: met or missed by the one SLA rule (support_plus.sla.health), i.e.
+answered (or resolved), or past its deadline while it runs. Tickets whose clock is still running within
+its time are not counted yet. The Total row is computed from the counts (the
 share of all decided clocks), not as an average of the groups' percentages.
 """
 
@@ -14,6 +15,8 @@ from frappe.query_builder import Case, CustomFunction
 from frappe.query_builder.functions import Coalesce, Count, Date, Sum
 from frappe.utils import formatdate, get_fullname
 
+from support_plus.sla import health
+from support_plus.tickets.lifecycle import CANCELLED
 from support_plus.utils import clock
 
 JsonExtract = CustomFunction("JSON_EXTRACT", ["doc", "path"])
@@ -71,16 +74,11 @@ def data(filters, group_by: str) -> list[dict]:
 		"Week": SubDays(started, Weekday(started)),
 	}[group_by]
 
-	responded = issue.first_responded_on.isnotnull()
-	response_met = responded & (issue.first_responded_on <= issue.response_by)
-	response_missed = (responded & (issue.first_responded_on > issue.response_by)) | (
-		~responded & (issue.response_by < now)
-	)
-	resolved = issue.resolution_date.isnotnull()
-	resolution_met = resolved & (issue.resolution_date <= issue.resolution_by)
-	resolution_missed = (resolved & (issue.resolution_date > issue.resolution_by)) | (
-		~resolved & (issue.resolution_by < now)
-	)
+	# Met and missed by the one SLA rule (support_plus.sla.health), as the engine and the sweep decide them.
+	response_met = health.met_sql(issue, health.RESPONSE)
+	response_missed = health.missed_sql(issue, health.RESPONSE, now)
+	resolution_met = health.met_sql(issue, health.RESOLUTION)
+	resolution_missed = health.missed_sql(issue, health.RESOLUTION, now)
 	count_if = lambda condition: Sum(Case().when(condition, 1).else_(0))  # noqa: E731
 
 	query = (
@@ -97,7 +95,7 @@ def data(filters, group_by: str) -> list[dict]:
 			issue.service_level_agreement.isnotnull()
 			& (started >= filters.from_date)
 			& (started <= filters.to_date)
-			& (issue.status != "Cancelled")
+			& (issue.status != CANCELLED)
 		)
 		.groupby(group)
 		.orderby(group)
