@@ -137,6 +137,8 @@ doc_events = {
 	"File": {"validate": "support_plus.portal.access.guard_file"},
 	"Communication": {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
+		# ERPNext's SLA hooks on Communication, replaced for Issues (support_plus/overrides/erpnext_sla.py).
+		"validate": "support_plus.overrides.erpnext_sla.attach",
 		"on_update": [
 			"support_plus.tickets.reopen.keep_status_after_message",
 			# After Frappe's and ERPNext's: response metrics at the messages' dates, in the SLA's business time.
