@@ -118,11 +118,12 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 	if stop_now and not on_hold_since:
 		on_hold_since = now
 	answered = doc.status in RESPONSE_STATUSES and previous != doc.status
-	answered_now = False  # by a status (a late first reply by email is noted by ERPNext's hook)
+	answered_now = False  # the first response is this save's (a late one is noted on the timeline)
 	if doc.flags.pop("on_first_reply", None):
-		# ERPNext's flag for a first reply sent by email, set in its Communication hook after Frappe stored
-		# the time the message's row was written: the reply counts at its own date (or the pinned clock).
-		first_response = metrics.first_reply_time(doc.name)
+		# ERPNext's flag for a first reply sent by email, set in the Communication hook (ERPNext's, replaced
+		# in support_plus.overrides.erpnext_sla) after Frappe stored the time the message's row was
+		# written: the reply counts at its own date (or the pinned clock).
+		first_response, answered_now = metrics.first_reply_time(doc.name), True
 	elif answered and not first_response:
 		first_response, answered_now = now, True
 	if doc.status in cfg.fulfilled_statuses:

@@ -7,7 +7,8 @@ Site: New York; the SLA's desk: Berlin (see sla_fixtures). Early March 2026 Berl
 import json
 
 import frappe
-from frappe.utils import get_datetime
+from frappe.desk.form.assign_to import add as add_assignment
+from frappe.utils import get_datetime, get_fullname
 
 from erpnext.support.doctype.issue import issue as erpnext_issue
 from erpnext.support.doctype.service_level_agreement import service_level_agreement as erpnext_sla
@@ -72,6 +73,25 @@ class TestErpnextSlaHooks(SlaTestCase):
 			(state.first_responded_on, state.first_response_time),
 		)
 		frappe.set_user("Administrator")
+
+	def test_a_late_first_reply_by_email_names_the_assignees_once_as_erpnext(self):
+		doc = self.ticket("2026-03-02 10:00:00")  # response due Tuesday 05:00
+		add_assignment({"doctype": "Issue", "name": doc.name, "assign_to": [AGENT]})
+		message(doc.name, "Received")
+		self.at("2026-03-03 06:00:00")
+		message(doc.name, "Sent")
+		self.at("2026-03-03 07:00:00")
+		message(doc.name, "Sent")
+		notes = frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": "Issue", "reference_name": doc.name, "comment_type": "Assigned"},
+			pluck="content",
+		)
+		self.assertEqual(
+			[n for n in notes if n.startswith("First Response SLA Failed")],
+			[f"First Response SLA Failed by {get_fullname(AGENT)}"],
+		)
+		self.assertEqual(metrics(doc.name).agreement_status, "Failed")
 
 	def test_a_customer_message_reopens_as_in_erpnext_and_the_engine_sees_it(self):
 		doc = self.ticket("2026-03-02 10:00:00")
