@@ -46,7 +46,8 @@ DESK_PERMISSIONS = {
 	# Issue's own links
 	"Issue Priority": _TICKET_PICKERS,
 	"Issue Type": _TICKET_PICKERS,
-	"Serial No": _TICKET_PICKERS,
+	# Support managers register equipment sold before support_plus (customer, delivery, installation).
+	"Serial No": {**_TICKET_PICKERS, SUPPORT_MANAGER: {**READ, "write": 1}},
 	"Project": _TICKET_PICKERS,  # ERPNext gives desk users its permlevel 1 only
 	"Email Account": {**_SUPPORT_SELECT, SALES: SELECT, ACCOUNTS: SELECT},
 	"Customer": _SUPPORT_READ,
