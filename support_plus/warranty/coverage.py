@@ -30,14 +30,15 @@ COVERED = frozenset((UNDER_WARRANTY, UNDER_CONTRACT))
 SERIAL_FIELDS = ("name", "item_code", "customer", "warranty_expiry_date", "delivered_on")
 
 
-def coverage(serial_no: str, on_date: date | datetime | str | None = None) -> dict:
+def coverage(serial_no: str, on_date: date | datetime | str | None = None, serial=None) -> dict:
 	"""{"serial_no", "item_code", "customer", "status", "warranty_expiry_date", "contract", "contract_type",
 	"contract_end", "covers_parts", "covers_labour"} of `serial_no` on `on_date` (default: today).
 
 	The contract fields name the contract in force that day, also when the warranty wins; `covers_parts`
-	and `covers_labour` say what is covered that day (a warranty covers both)."""
+	and `covers_labour` say what is covered that day (a warranty covers both). `serial`: its row from
+	`get_serial`, when the caller has it."""
 	day = as_date(on_date)
-	serial = get_serial(serial_no)
+	serial = serial or get_serial(serial_no)
 	contract = contract_on(serial, day)
 	expiry = getdate(serial.warranty_expiry_date) if serial.warranty_expiry_date else None
 	delivered = getdate(serial.delivered_on) if serial.delivered_on else None

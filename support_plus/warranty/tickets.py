@@ -20,7 +20,7 @@ def apply_coverage(doc, method=None) -> None:
 	serial = coverage.get_serial(doc.serial_no)
 	check_owner(serial, doc.get("customer"))
 	doc.item_code = serial.item_code
-	result = coverage.coverage(serial.name, clock.today())
+	result = coverage.coverage(serial.name, clock.today(), serial)
 	doc.warranty_status = result["status"]
 	doc.service_contract = result["contract"]
 
