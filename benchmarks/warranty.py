@@ -48,14 +48,18 @@ def run(args: list[str]) -> dict:
 		serials = load(opts)
 		timings = lookups(serials, opts.lookups)
 		frappe.set_user("Administrator")
-		due = sorted({row.customer for row in alerts.due_serials(TODAY, TODAY + timedelta(days=alerts.alert_days()))})
+		due = sorted(
+			{row.customer for row in alerts.due_serials(TODAY, TODAY + timedelta(days=alerts.alert_days()))}
+		)
 		start = time.perf_counter()
 		result = alerts.send_coverage_alerts(TODAY)
 		alerts_seconds = time.perf_counter() - start
 		# What the background workers then do: the queued chunks, one after the other in this process.
 		start = time.perf_counter()
 		sent = {"emails": 0, "serials": 0, "failed": 0}
-		with click.progressbar(range(0, len(due), alerts.CHUNK_SIZE), label="Email chunks", file=click.get_text_stream("stderr")) as bar:
+		with click.progressbar(
+			range(0, len(due), alerts.CHUNK_SIZE), label="Email chunks", file=click.get_text_stream("stderr")
+		) as bar:
 			for at in bar:
 				alerts.add(sent, alerts.send_chunk(due[at : at + alerts.CHUNK_SIZE], TODAY))
 		emails_seconds = time.perf_counter() - start
@@ -90,7 +94,9 @@ def load(opts) -> list[str]:
 	def insert(doctype, rows):
 		if rows:
 			fields = list(rows[0])
-			frappe.db.bulk_insert(doctype, fields, [tuple(r[f] for f in fields) for r in rows], ignore_duplicates=True)
+			frappe.db.bulk_insert(
+				doctype, fields, [tuple(r[f] for f in fields) for r in rows], ignore_duplicates=True
+			)
 
 	insert(
 		"Item",
@@ -110,7 +116,10 @@ def load(opts) -> list[str]:
 	)  # fmt: skip
 	insert(
 		"Contact",
-		[{**base, "name": f"{c}-CONTACT", "first_name": c, "email_id": f"{c.lower()}@example.com"} for c in customers],
+		[
+			{**base, "name": f"{c}-CONTACT", "first_name": c, "email_id": f"{c.lower()}@example.com"}
+			for c in customers
+		],
 	)
 	insert(
 		"Dynamic Link",
@@ -122,7 +131,9 @@ def load(opts) -> list[str]:
 	)  # fmt: skip
 
 	serials, rows, owned = [], [], {}
-	with click.progressbar(range(opts.serials), label="Serial numbers", file=click.get_text_stream("stderr")) as bar:
+	with click.progressbar(
+		range(opts.serials), label="Serial numbers", file=click.get_text_stream("stderr")
+	) as bar:
 		for n in bar:
 			name = f"{PREFIX}{n:07d}"
 			customer = customers[n % len(customers)]
@@ -143,7 +154,9 @@ def load(opts) -> list[str]:
 
 	contracts, children, by_item = [], [], []
 	by_item_count = min(opts.customers, opts.contracts // 10)
-	with click.progressbar(range(opts.contracts), label="Contracts", file=click.get_text_stream("stderr")) as bar:
+	with click.progressbar(
+		range(opts.contracts), label="Contracts", file=click.get_text_stream("stderr")
+	) as bar:
 		for n in bar:
 			name = f"{PREFIX}-SC-{n:06d}"
 			customer = customers[n % len(customers)]
@@ -160,7 +173,9 @@ def load(opts) -> list[str]:
 					 "idx": 1, "docstatus": 1, "item_code": rng.choice(items)}
 				)  # fmt: skip
 			else:
-				for idx, (serial, item) in enumerate(rng.sample(owned[customer], min(3, len(owned[customer]))), 1):
+				for idx, (serial, item) in enumerate(
+					rng.sample(owned[customer], min(3, len(owned[customer]))), 1
+				):
 					children.append(
 						{**base, "name": f"{name}-{idx}", "parent": name, "parenttype": "Service Contract",
 						 "parentfield": "serials", "idx": idx, "docstatus": 1, "serial_no": serial, "item_code": item}
@@ -197,7 +212,9 @@ def remove() -> None:
 		("Item", "name"),
 	):
 		frappe.db.sql(f"delete from `tab{doctype}` where `{column}` like %s", like)  # nosemgrep
-	frappe.db.sql("delete from `tabEmail Queue` where reference_doctype = 'Customer' and reference_name like %s", like)
+	frappe.db.sql(
+		"delete from `tabEmail Queue` where reference_doctype = 'Customer' and reference_name like %s", like
+	)
 	frappe.db.commit()  # nosemgrep
 
 
@@ -207,7 +224,9 @@ def lookups(serials: list[str], count: int) -> list[float]:
 	for name in rng.sample(serials, 50):  # warm the permission and meta caches
 		warranty_status(name)
 	timings = []
-	with click.progressbar(range(count), label="warranty_status", file=click.get_text_stream("stderr")) as bar:
+	with click.progressbar(
+		range(count), label="warranty_status", file=click.get_text_stream("stderr")
+	) as bar:
 		for _ in bar:
 			name = rng.choice(serials)
 			day = TODAY - timedelta(days=rng.randrange(-365, 3 * 365))

@@ -32,7 +32,9 @@ def _check_serial_read(name: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def create_warranty_claim(issue: str, complaint: str | None = None, override_reason: str | None = None) -> str:
+def create_warranty_claim(
+	issue: str, complaint: str | None = None, override_reason: str | None = None
+) -> str:
 	"""Make an ERPNext Warranty Claim from a ticket with a serial number and return its name (write access
 	to the ticket). A serial that is not covered is refused unless a Support Manager gives
 	`override_reason` (logged on the ticket and the claim)."""

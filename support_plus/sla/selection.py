@@ -97,7 +97,8 @@ def _applies(sla, doc, today) -> bool:
 	if doc.get("priority") and doc.priority not in sla["priorities"]:
 		return False
 	return not (
-		(sla.start_date and getdate(sla.start_date) > today) or (sla.end_date and getdate(sla.end_date) < today)
+		(sla.start_date and getdate(sla.start_date) > today)
+		or (sla.end_date and getdate(sla.end_date) < today)
 	)
 
 

@@ -148,7 +148,12 @@ class TestServiceContracts(WarrantyTestCase):
 
 	def test_submit_schedules_visits_and_cancel_ends_them(self):
 		contract = make_contract(
-			self.CUSTOMER, "2026-01-01", "2030-12-31", items=[self.ITEM], contract_type="CMC", visits_per_year=1
+			self.CUSTOMER,
+			"2026-01-01",
+			"2030-12-31",
+			items=[self.ITEM],
+			contract_type="CMC",
+			visits_per_year=1,
 		)
 		self.assertTrue(contract.covers_parts and contract.covers_labour, "a CMC covers parts and labour")
 		schedule = frappe.get_doc("Maintenance Schedule", contract.maintenance_schedule)
@@ -203,7 +208,9 @@ class TestTicketCoverage(WarrantyTestCase):
 		frappe.set_user(AGENT)
 		frappe.flags.current_time = "2026-05-04 10:00:00"
 		doc = self.ticket("SPW-TK-1")
-		self.assertEqual((doc.warranty_status, doc.item_code, doc.service_contract), ("Under Warranty", self.ITEM, None))
+		self.assertEqual(
+			(doc.warranty_status, doc.item_code, doc.service_contract), ("Under Warranty", self.ITEM, None)
+		)
 		doc.serial_no = "SPW-TK-2"
 		doc.save()
 		self.assertEqual(

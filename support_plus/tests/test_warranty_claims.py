@@ -45,7 +45,9 @@ class TestContractSla(SlaTestCase):
 	def test_contract_sla_wins_the_selection(self):
 		frappe.set_user(AGENT)
 		covered = self.ticket("2026-03-02 10:00:00", customer=self.CUSTOMER, serial_no="SPW-SLA-1")
-		self.assertEqual((covered.service_contract, covered.service_level_agreement), (self.contract, self.gold))
+		self.assertEqual(
+			(covered.service_contract, covered.service_level_agreement), (self.contract, self.gold)
+		)
 		other = self.ticket("2026-03-02 10:00:00", customer=self.CUSTOMER, serial_no="SPW-SLA-2")
 		self.assertEqual((other.service_contract, other.service_level_agreement), (None, self.standard))
 		# Gold is for contracts only: a ticket without a serial never gets it.
@@ -129,7 +131,9 @@ class TestWarrantyClaims(WarrantyTestCase):
 
 		frappe.set_user(MANAGER)
 		name = create_warranty_claim(doc.name, override_reason="Failed two days after the warranty ended")
-		self.assertEqual(frappe.db.get_value("Warranty Claim", name, "warranty_amc_status"), "Out of Warranty")
+		self.assertEqual(
+			frappe.db.get_value("Warranty Claim", name, "warranty_amc_status"), "Out of Warranty"
+		)
 		for doctype, docname in (("Issue", doc.name), ("Warranty Claim", name)):
 			logged = frappe.get_all(
 				"Comment",
@@ -137,7 +141,8 @@ class TestWarrantyClaims(WarrantyTestCase):
 				pluck="content",
 			)
 			self.assertTrue(
-				any("overridden by sp-manager@example.com" in c and "two days after" in c for c in logged), logged
+				any("overridden by sp-manager@example.com" in c and "two days after" in c for c in logged),
+				logged,
 			)
 
 	def test_claim_on_a_cancelled_ticket_refused(self):
@@ -199,7 +204,9 @@ class TestCoverageAlerts(WarrantyTestCase):
 			sorted(r.recipient for r in email.recipients), ["alert.contact@example.com", MANAGER]
 		)
 		self.assertTrue("SPW-AL-1" in email.message and "SPW-AL-2" not in email.message)
-		self.assertEqual(frappe.db.get_value("Serial No", "SPW-AL-1", "warranty_alerted_for"), getdate("2026-05-12"))
+		self.assertEqual(
+			frappe.db.get_value("Serial No", "SPW-AL-1", "warranty_alerted_for"), getdate("2026-05-12")
+		)
 
 		alerts.send_coverage_alerts(getdate("2026-05-01"))
 		alerts.send_coverage_alerts(getdate("2026-05-02"))
@@ -234,12 +241,18 @@ class TestCoverageAlerts(WarrantyTestCase):
 		alerts.send_coverage_alerts(getdate("2026-10-01"))
 		email = frappe.get_doc("Email Queue", self.queued()[0])
 		self.assertTrue("SPW-AL-3" in email.message)
-		self.assertEqual(frappe.db.get_value("Serial No", "SPW-AL-3", "amc_alerted_for"), getdate("2026-10-15"))
+		self.assertEqual(
+			frappe.db.get_value("Serial No", "SPW-AL-3", "amc_alerted_for"), getdate("2026-10-15")
+		)
 
 		def notices():
 			return frappe.get_all(
 				"Notification Log",
-				filters={"document_type": "Service Contract", "document_name": contract.name, "for_user": MANAGER},
+				filters={
+					"document_type": "Service Contract",
+					"document_name": contract.name,
+					"for_user": MANAGER,
+				},
 				pluck="subject",
 			)
 

@@ -8,15 +8,15 @@ from support_plus.tests.utils import TEST_COMPANY, SupportTestCase, make_custome
 
 
 def company() -> str:
-	return frappe.db.get_value("Company", {"company_name": TEST_COMPANY}) or frappe.defaults.get_global_default(
-		"company"
-	)
+	return frappe.db.get_value(
+		"Company", {"company_name": TEST_COMPANY}
+	) or frappe.defaults.get_global_default("company")
 
 
 def warehouse() -> str:
-	return frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0, "warehouse_name": "Stores"}) or (
-		frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0})
-	)
+	return frappe.db.get_value(
+		"Warehouse", {"company": company(), "is_group": 0, "warehouse_name": "Stores"}
+	) or (frappe.db.get_value("Warehouse", {"company": company(), "is_group": 0}))
 
 
 def make_serial_item(item_code: str, warranty_days: int = 365, starts_on: str = "Delivery") -> str:
@@ -45,7 +45,9 @@ def receive(item_code: str, serials: list[str], posting_date: str = "2026-01-02"
 	)
 
 
-def deliver(customer: str, item_code: str, serials: list[str], posting_date: str, doctype: str = "Delivery Note"):
+def deliver(
+	customer: str, item_code: str, serials: list[str], posting_date: str, doctype: str = "Delivery Note"
+):
 	"""A submitted Delivery Note (or stock-updating Sales Invoice) of these serial numbers."""
 	doc = frappe.get_doc(
 		{

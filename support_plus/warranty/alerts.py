@@ -250,7 +250,9 @@ def check_parts_quota(contract: str) -> int | None:
 	)
 	if not row or row.docstatus != 1:
 		return None
-	level = quota_level(row.parts_quota_amount, row.parts_quota_count, row.parts_used_amount, row.parts_used_count)
+	level = quota_level(
+		row.parts_quota_amount, row.parts_quota_count, row.parts_used_amount, row.parts_used_count
+	)
 	if level <= cint(row.quota_alert_level):
 		return None
 	subject = _("Service contract {0} ({1}) has used {2}% of its parts quota").format(

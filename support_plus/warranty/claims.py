@@ -25,13 +25,22 @@ CLAIM_STATUS = {
 }
 
 
-def create_warranty_claim(issue: str, complaint: str | None = None, override_reason: str | None = None) -> str:
+def create_warranty_claim(
+	issue: str, complaint: str | None = None, override_reason: str | None = None
+) -> str:
 	ticket = frappe.get_doc("Issue", issue)
 	if ticket.status == CANCELLED:
-		frappe.throw(_("Ticket {0} is cancelled: no warranty claim can be made from it.").format(frappe.bold(issue)))
-	if ticket.get("warranty_claim") and frappe.db.get_value("Warranty Claim", ticket.warranty_claim, "docstatus") != 2:
 		frappe.throw(
-			_("Ticket {0} already has warranty claim {1}.").format(frappe.bold(issue), frappe.bold(ticket.warranty_claim))
+			_("Ticket {0} is cancelled: no warranty claim can be made from it.").format(frappe.bold(issue))
+		)
+	if (
+		ticket.get("warranty_claim")
+		and frappe.db.get_value("Warranty Claim", ticket.warranty_claim, "docstatus") != 2
+	):
+		frappe.throw(
+			_("Ticket {0} already has warranty claim {1}.").format(
+				frappe.bold(issue), frappe.bold(ticket.warranty_claim)
+			)
 		)
 	if not ticket.get("serial_no"):
 		frappe.throw(_("Ticket {0} has no serial number to claim for.").format(frappe.bold(issue)))
@@ -51,9 +60,7 @@ def create_warranty_claim(issue: str, complaint: str | None = None, override_rea
 				title=_("Not Covered"),
 			)
 		if not is_manager():
-			frappe.throw(
-				_("Only a Support Manager can override the warranty check."), frappe.PermissionError
-			)
+			frappe.throw(_("Only a Support Manager can override the warranty check."), frappe.PermissionError)
 	text = (complaint or "").strip() or ticket.description or ticket.subject
 	claim = frappe.get_doc(
 		{
@@ -78,9 +85,9 @@ def create_warranty_claim(issue: str, complaint: str | None = None, override_rea
 	frappe.db.set_value("Issue", ticket.name, "warranty_claim", claim.name)
 	note = _("Warranty claim {0} made ({1}).").format(claim.name, _(cover["status"]))
 	if override_reason and cover["status"] not in coverage.COVERED:
-		note = _("Warranty claim {0} made although Serial No {1} is {2}: warranty check overridden by {3}. Reason: {4}").format(
-			claim.name, serial.name, _(cover["status"]), frappe.session.user, override_reason
-		)
+		note = _(
+			"Warranty claim {0} made although Serial No {1} is {2}: warranty check overridden by {3}. Reason: {4}"
+		).format(claim.name, serial.name, _(cover["status"]), frappe.session.user, override_reason)
 		claim.add_comment("Comment", note)
 	ticket.add_comment("Info", note)
 	return claim.name

@@ -35,7 +35,9 @@ def validate(doc) -> None:
 	seen = set()
 	for row in doc.serials:
 		if row.serial_no in seen:
-			frappe.throw(_("Row {0}: Serial No {1} is listed twice.").format(row.idx, frappe.bold(row.serial_no)))
+			frappe.throw(
+				_("Row {0}: Serial No {1} is listed twice.").format(row.idx, frappe.bold(row.serial_no))
+			)
 		seen.add(row.serial_no)
 		owner = frappe.db.get_value("Serial No", row.serial_no, "customer")
 		if owner != doc.customer:
@@ -132,7 +134,9 @@ def make_schedule(doc) -> str | None:
 	if not serials:
 		return None
 	item_of = dict(
-		frappe.get_all("Serial No", filters={"name": ("in", serials)}, fields=["name", "item_code"], as_list=True)
+		frappe.get_all(
+			"Serial No", filters={"name": ("in", serials)}, fields=["name", "item_code"], as_list=True
+		)
 	)
 	periodicity = PERIODICITY.get(doc.visits_per_year)
 	days = date_diff(doc.end_date, doc.start_date) + 1

@@ -117,7 +117,8 @@ def on_serial_validate(doc, method=None) -> None:
 	"""Serial No `validate`: dates edited by hand move the warranty with them."""
 	before = doc.get_doc_before_save()
 	changed = not before or any(
-		str(before.get(f) or "") != str(doc.get(f) or "") for f in ("delivered_on", "installed_on", "item_code")
+		str(before.get(f) or "") != str(doc.get(f) or "")
+		for f in ("delivered_on", "installed_on", "item_code")
 	)
 	if changed and (doc.get("delivered_on") or doc.get("installed_on")):
 		doc.warranty_expiry_date = warranty_expiry(doc.item_code, doc.delivered_on, doc.installed_on)
