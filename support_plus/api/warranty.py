@@ -5,7 +5,7 @@ from datetime import date, datetime
 import frappe
 from frappe import _
 
-from support_plus.warranty import claims, coverage
+from support_plus.warranty import claims, coverage, history
 
 
 @frappe.whitelist(methods=["POST"])
@@ -18,6 +18,22 @@ def warranty_status(serial_no: str, on_date: str | date | datetime | None = None
 	serial = coverage.get_serial(serial_no)
 	_check_serial_read(serial.name)
 	return coverage.coverage(serial.name, day, serial)
+
+
+@frappe.whitelist(methods=["POST"])
+def service_history(serial_no: str | None = None, customer: str | None = None) -> list[dict]:
+	"""A serial's or a customer's tickets, warranty claims, maintenance visits and service contracts, newest
+	first: [{"date", "doctype", "name", "title", "status", "serial_no"}]. Needs read access to the serial
+	number or the customer; each kind is listed with the caller's own permissions."""
+	if serial_no:
+		_check_serial_read(coverage.get_serial(serial_no).name)
+	if customer:
+		if not isinstance(customer, str) or not frappe.db.exists("Customer", customer):
+			frappe.throw(
+				_("Customer {0} does not exist.").format(frappe.bold(customer)), frappe.DoesNotExistError
+			)
+		frappe.has_permission("Customer", "read", customer, throw=True)
+	return history.service_history(serial_no, customer)
 
 
 def _check_serial_read(name: str) -> None:

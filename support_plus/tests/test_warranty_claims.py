@@ -6,9 +6,9 @@ from frappe.utils import getdate
 
 from erpnext.support.doctype.warranty_claim.warranty_claim import make_maintenance_visit
 
-from support_plus.api import create_warranty_claim
+from support_plus.api import create_warranty_claim, service_history
 from support_plus.tests.sla_fixtures import SlaTestCase, make_sla
-from support_plus.tests.utils import AGENT, MANAGER, make_customer, make_sales_person
+from support_plus.tests.utils import AGENT, MANAGER, SALES, make_customer, make_sales_person
 from support_plus.tests.warranty_fixtures import (
 	WarrantyTestCase,
 	deliver,
@@ -118,6 +118,23 @@ class TestWarrantyClaims(WarrantyTestCase):
 			frappe.db.get_value("Issue", doc.name, ["status", "resolution_details"]),
 			("Resolved", "Replaced the feed roller"),
 		)
+
+	def test_service_history_newest_first(self):
+		frappe.set_user(MANAGER)
+		contract = make_contract(self.CUSTOMER, "2027-03-01", "2027-12-31", serials=["SPW-CL-1"]).name
+		frappe.set_user(AGENT)
+		doc = self.ticket("SPW-CL-1")
+		claim = create_warranty_claim(doc.name)
+		self.ticket("SPW-CL-2")  # another serial of the customer
+		history = service_history("SPW-CL-1")
+		self.assertEqual(
+			[(e["doctype"], e["name"]) for e in history],
+			[("Service Contract", contract), ("Issue", doc.name), ("Warranty Claim", claim)],
+		)  # contract from 2027; the ticket made today; the claim dated on the pinned 2026-05-04
+		self.assertEqual(len(service_history(customer=self.CUSTOMER)), 4)
+		frappe.set_user(SALES)  # picks serial numbers, reads none
+		with self.assertRaises(frappe.PermissionError):
+			service_history("SPW-CL-1")
 
 	def test_out_of_warranty_refused_unless_a_manager_overrides(self):
 		frappe.set_user(AGENT)

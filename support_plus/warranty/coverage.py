@@ -103,7 +103,9 @@ def had_contract(serial) -> bool:
 	return bool(_contracts(serial, None))
 
 
-def _contracts(serial, day: date | None) -> list[frappe._dict]:
+def _contracts(serial, day: date | None, everything: bool = False) -> list[frappe._dict]:
+	"""The submitted contracts covering `serial` (on `day`, if given), the one ending last first; only that
+	one unless `everything`."""
 	dates = "and c.start_date <= %(day)s and c.end_date >= %(day)s" if day else ""
 	fields = "c.name, c.contract_type, c.end_date, c.covers_parts, c.covers_labour, c.service_level_agreement"
 	by_item = ""
@@ -120,7 +122,7 @@ def _contracts(serial, day: date | None) -> list[frappe._dict]:
 			join `tabService Contract` c on c.name = s.parent
 			where s.serial_no = %(serial)s and s.parenttype = 'Service Contract' and c.docstatus = 1 {dates}
 			{by_item}
-		) covering order by end_date desc, name limit 1""",
+		) covering order by end_date desc, name {"" if everything else "limit 1"}""",
 		{"serial": serial.name, "customer": serial.customer, "item": serial.item_code, "day": day},
 		as_dict=True,
 	)
