@@ -21,7 +21,7 @@ before_uninstall = "support_plus.install.before_uninstall"
 # --------------------------------
 
 doctype_js = {
-	"Issue": "public/js/issue.js",
+	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js"],
 	"Project": "public/js/project.js",
 }
 doctype_list_js = {"Issue": "public/js/issue_list.js"}
@@ -117,6 +117,8 @@ doc_events = {
 		"validate": [
 			"support_plus.tickets.lifecycle.validate_status",
 			"support_plus.sla.engine.remember_requested_sla",
+			# The serial's coverage and contract, read by the SLA engine's before_save (contract SLA first).
+			"support_plus.warranty.tickets.apply_coverage",
 		],
 		"before_save": "support_plus.sla.engine.apply_sla",
 		"on_update": [
@@ -172,6 +174,19 @@ doc_events = {
 	"Maintenance Schedule": {
 		"before_validate": "support_plus.maintenance.schedule.fill_visit_count",
 	},
+	# Who owns a serial, and when its warranty starts (support_plus/warranty/serials.py).
+	"Delivery Note": {
+		"on_submit": "support_plus.warranty.serials.on_delivery_submit",
+		"on_cancel": "support_plus.warranty.serials.on_delivery_cancel",
+	},
+	"Sales Invoice": {
+		"on_submit": "support_plus.warranty.serials.on_delivery_submit",
+		"on_cancel": "support_plus.warranty.serials.on_delivery_cancel",
+	},
+	"Installation Note": {"on_submit": "support_plus.warranty.serials.on_installation_submit"},
+	"Serial No": {"validate": "support_plus.warranty.serials.on_serial_validate"},
+	# A completed visit of a warranty claim resolves the claim's ticket (support_plus/warranty/claims.py).
+	"Maintenance Visit": {"on_submit": "support_plus.warranty.claims.on_visit_submit"},
 }
 
 # Scheduled jobs
@@ -185,6 +200,7 @@ scheduler_events = {
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",
 		"support_plus.tickets.auto_close.daily_auto_close",
 		"support_plus.dispatch.load.daily_recount",
+		"support_plus.warranty.alerts.daily_coverage_alerts",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

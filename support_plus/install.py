@@ -15,6 +15,7 @@ from support_plus.setup.permissions import (
 )
 from support_plus.setup.roles import ensure_roles
 from support_plus.setup.settings import ensure_settings
+from support_plus.setup.warranty_fields import ensure_warranty_indexes
 from support_plus.sla.engine import ensure_indexes as ensure_sla_indexes
 from support_plus.tickets.auto_close import restart_erpnext_auto_close, stop_erpnext_auto_close
 from support_plus.tickets.lifecycle import backfill_status_changed_on
@@ -42,6 +43,7 @@ def apply_all():
 	ensure_sla_indexes()
 	ensure_fulltext_index()
 	ensure_portal_indexes()
+	ensure_warranty_indexes()
 	ensure_email_templates()
 	backfill_status_changed_on()
 	recount_technician_load()

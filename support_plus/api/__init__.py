@@ -12,3 +12,4 @@ from support_plus.api.tickets import (
 	reopen,
 	reply_to_customer,
 )
+from support_plus.api.warranty import create_warranty_claim, service_history, warranty_status

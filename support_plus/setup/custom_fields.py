@@ -2,6 +2,8 @@
 
 from frappe import _
 
+from support_plus.setup.warranty_fields import add_warranty_fields
+
 
 def get_custom_fields() -> dict[str, list[dict]]:
 	from zoneinfo import available_timezones
@@ -270,6 +272,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		],
 	}
 	add_dispatch_fields(fields)
+	add_warranty_fields(fields)
 	return fields
 
 

@@ -46,8 +46,11 @@ DESK_PERMISSIONS = {
 	# Issue's own links
 	"Issue Priority": _TICKET_PICKERS,
 	"Issue Type": _TICKET_PICKERS,
-	"Serial No": _TICKET_PICKERS,
+	# Support managers register equipment sold before support_plus (customer, delivery, installation).
+	"Serial No": {**_TICKET_PICKERS, SUPPORT_MANAGER: {**READ, "write": 1}},
 	"Project": _TICKET_PICKERS,  # ERPNext gives desk users its permlevel 1 only
+	# A ticket's claim (support_plus.warranty.claims); ERPNext gives it to maintenance roles only.
+	"Warranty Claim": _TICKET_PICKERS,
 	"Email Account": {**_SUPPORT_SELECT, SALES: SELECT, ACCOUNTS: SELECT},
 	"Customer": _SUPPORT_READ,
 	"Item": _SUPPORT_READ,

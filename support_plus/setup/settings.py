@@ -5,7 +5,13 @@ import frappe
 from support_plus.tickets.auto_close import DEFAULT_STATUSES
 from support_plus.tickets.numbering import sync_ticket_series
 
-DEFAULTS = {"ticket_prefix": "RE", "ticket_digits": 8, "auto_close_after_days": 7, "sla_warning_percent": 80}
+DEFAULTS = {
+	"ticket_prefix": "RE",
+	"ticket_digits": 8,
+	"auto_close_after_days": 7,
+	"sla_warning_percent": 80,
+	"coverage_alert_days": 30,
+}
 
 
 # Switches that are on unless a site turns them off; added after the first release, so a site installed
@@ -17,6 +23,11 @@ def ensure_settings() -> None:
 	for field in ON_BY_DEFAULT:
 		if not frappe.db.exists("Singles", {"doctype": "Support Plus Settings", "field": field}):
 			frappe.db.set_single_value("Support Plus Settings", field, 1)
+	# Added after the first release: a site installed before gets the default once, and keeps a 0 it sets.
+	if not frappe.db.exists("Singles", {"doctype": "Support Plus Settings", "field": "coverage_alert_days"}):
+		frappe.db.set_single_value(
+			"Support Plus Settings", "coverage_alert_days", DEFAULTS["coverage_alert_days"]
+		)
 	settings = frappe.get_single("Support Plus Settings")
 	if settings.ticket_prefix:
 		sync_ticket_series(settings)  # the property setters may have been edited by hand

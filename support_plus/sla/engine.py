@@ -82,7 +82,12 @@ def choose_sla(doc, before) -> str | None:
 	if requested and (not before or requested != before.get("service_level_agreement")):
 		return requested  # chosen by hand
 	kept = before.get("service_level_agreement") if before else None
-	if kept and before.customer == doc.customer and before.priority == doc.priority:
+	if (
+		kept
+		and before.customer == doc.customer
+		and before.priority == doc.priority
+		and before.get("service_contract") == doc.get("service_contract")
+	):
 		return kept
 	return select_sla(doc) or kept
 

@@ -1,6 +1,12 @@
 """Which SLA a ticket gets: the most specific one that matches, not the most recently modified.
 
-Specificity: a condition or a Customer entity (3) > Customer Group (2) > Territory (1) > none (0); among
+A ticket about equipment under a service contract with an SLA gets the contract's SLA first, when it is
+enabled, in force and has the ticket's priority (`service_contract` is stored on the ticket by
+support_plus.warranty.tickets before the engine runs).
+
+An SLA marked *Service Contracts Only* is chosen by nobody but a contract (or by hand).
+
+Otherwise specificity: a condition or a Customer entity (3) > Customer Group (2) > Territory (1) > none (0); among
 groups and territories the deeper node of the tree wins. Two enabled SLAs that would tie for the same
 tickets are refused when the second is saved.
 """
@@ -36,6 +42,7 @@ def candidates() -> list[dict]:
 			sla.default_service_level_agreement,
 			sla.start_date,
 			sla.end_date,
+			sla.service_contracts_only,
 			priority.priority,
 		)
 		.where((sla.enabled == 1) & (sla.document_type == "Issue"))
@@ -55,6 +62,10 @@ def select_sla(doc) -> str | None:
 	does not change which agreements exist). ERPNext ignores the start date and disables an SLA after its
 	end date with a daily job; its tests pin the clock years before their SLAs' start."""
 	today = getdate()
+	slas = candidates()
+	contract_sla = _contract_sla(doc, slas, today)
+	if contract_sla:
+		return contract_sla
 	customer = doc.get("customer")
 	groups, territories = [], []
 	if customer:
@@ -62,12 +73,8 @@ def select_sla(doc) -> str | None:
 		groups = [group, *get_ancestors_of("Customer Group", group)] if group else []
 		territories = [territory, *get_ancestors_of("Territory", territory)] if territory else []
 	best, best_key = None, None
-	for sla in candidates():
-		if doc.get("priority") and doc.priority not in sla["priorities"]:
-			continue
-		if (sla.start_date and getdate(sla.start_date) > today) or (
-			sla.end_date and getdate(sla.end_date) < today
-		):
+	for sla in slas:
+		if not _applies(sla, doc, today) or is_contract_only(sla):
 			continue
 		depth = _entity_match(sla, customer, groups, territories)
 		if depth is None:
@@ -79,6 +86,28 @@ def select_sla(doc) -> str | None:
 		if best_key is None or key[:2] > best_key[:2] or (key[:2] == best_key[:2] and key[2] < best_key[2]):
 			best, best_key = sla.name, key
 	return best
+
+
+def is_contract_only(sla) -> bool:
+	return bool(sla.get("service_contracts_only"))
+
+
+def _applies(sla, doc, today) -> bool:
+	"""In force today and with targets for the ticket's priority."""
+	if doc.get("priority") and doc.priority not in sla["priorities"]:
+		return False
+	return not (
+		(sla.start_date and getdate(sla.start_date) > today)
+		or (sla.end_date and getdate(sla.end_date) < today)
+	)
+
+
+def _contract_sla(doc, slas, today) -> str | None:
+	contract = doc.get("service_contract")
+	name = contract and frappe.db.get_value("Service Contract", contract, "service_level_agreement")
+	if not name:
+		return None
+	return next((sla.name for sla in slas if sla.name == name and _applies(sla, doc, today)), None)
 
 
 def _entity_match(sla, customer, groups, territories) -> int | None:
@@ -96,7 +125,7 @@ def _entity_match(sla, customer, groups, territories) -> int | None:
 
 def validate_no_tie(doc, method=None) -> None:
 	"""Service Level Agreement `validate`: refuse an SLA that would tie with another for the same tickets."""
-	if not doc.enabled or doc.document_type != "Issue":
+	if not doc.enabled or doc.document_type != "Issue" or is_contract_only(doc):
 		return
 	mine = {row.priority for row in doc.priorities}
 	for other in candidates():

@@ -9,6 +9,7 @@ ACKNOWLEDGEMENT = "Support Plus: Ticket Received"
 STATUS_CHANGED = "Support Plus: Ticket Status Changed"
 ASSIGNED = "Support Plus: Ticket Assigned"
 PUBLIC_REPLY = "Support Plus: Reply to Customer"
+COVERAGE_ENDING = "Support Plus: Coverage Ending"
 
 TRACKING = (
 	'<p>Follow your ticket on <a href="{{ portal_link }}">{{ portal_link }}</a> or reply to this email.</p>'
@@ -49,6 +50,14 @@ TEMPLATES = {
 	PUBLIC_REPLY: (
 		"Re: {{ doc.subject }} (#{{ doc.name }})",
 		"{{ reply }}<hr><p>{{ agent_name }}, ticket <b>{{ doc.name }}</b>.</p>" + TRACKING,
+	),
+	COVERAGE_ENDING: (
+		"Your equipment's coverage ends soon",
+		"<p>Hello,</p><p>The coverage of this equipment of {{ doc.customer_name }} ends within {{ days }} days:</p>"
+		"<ul>{% for row in rows %}<li>{{ row.item_code }}, serial number <b>{{ row.name }}</b>: "
+		"{{ _('warranty') if row.kind == 'Warranty' else _('service contract') }} until "
+		"{{ frappe.format(row.expiry, 'Date') }}</li>{% endfor %}</ul>"
+		"<p>Reply to this email to extend it with a service contract.</p>",
 	),
 	ESCALATION: (
 		"Escalated: {{ doc.name }} {{ doc.subject }}",
