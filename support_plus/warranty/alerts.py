@@ -21,8 +21,8 @@ from frappe import _
 from frappe.utils import cint, flt
 
 from support_plus.tickets.email_templates import COVERAGE_ENDING
-from support_plus.utils.roles import SUPPORT_MANAGER
 from support_plus.utils import clock
+from support_plus.utils.roles import SUPPORT_MANAGER
 
 DEFAULT_ALERT_DAYS = 30
 CHUNK_SIZE = 50  # customers emailed in the job itself; more go to background chunks of this size

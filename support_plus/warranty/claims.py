@@ -11,9 +11,9 @@ import frappe
 from frappe import _
 from frappe.utils import strip_html
 
-from support_plus.utils.roles import is_manager
 from support_plus.tickets.lifecycle import CANCELLED, CLOSED, RESOLVED
 from support_plus.utils import clock
+from support_plus.utils.roles import is_manager
 from support_plus.warranty import coverage
 from support_plus.warranty.tickets import check_owner
 
