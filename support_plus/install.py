@@ -4,6 +4,7 @@ from support_plus.dispatch.load import recount as recount_technician_load
 from support_plus.kb.articles import ensure_fulltext_index
 from support_plus.overrides import check_versions
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
+from support_plus.setup.analytics import apply_analytics, remove_analytics
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.email_templates import ensure_email_templates
 from support_plus.setup.masters import ensure_issue_priorities
@@ -45,9 +46,11 @@ def apply_all():
 	ensure_email_templates()
 	backfill_status_changed_on()
 	recount_technician_load()
+	apply_analytics()
 
 
 def before_uninstall():
+	remove_analytics()
 	restart_erpnext_auto_close()
 	remove_customizations()
 	remove_issue_permissions()
