@@ -101,11 +101,15 @@ def sla_compliance_weekly(weeks: int = 12) -> dict:
 		"datasets": [
 			{
 				"name": _("Response Met %"),
-				"values": [kpis.percent(by_week.get(w, empty).rm, by_week.get(w, empty).rx) or 0 for w in week_list],
+				"values": [
+					kpis.percent(by_week.get(w, empty).rm, by_week.get(w, empty).rx) or 0 for w in week_list
+				],
 			},
 			{
 				"name": _("Resolution Met %"),
-				"values": [kpis.percent(by_week.get(w, empty).sm, by_week.get(w, empty).sx) or 0 for w in week_list],
+				"values": [
+					kpis.percent(by_week.get(w, empty).sm, by_week.get(w, empty).sx) or 0 for w in week_list
+				],
 			},
 		],
 		"type": "line",

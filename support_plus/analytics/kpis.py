@@ -103,7 +103,8 @@ def make_scope(
 	from_day = _day(from_date, _("From Date")) if from_date else getdate(add_days(to_day, 1 - default_days))
 	if to_day < from_day:
 		frappe.throw(
-			_("The period ends ({0}) before it starts ({1}).").format(to_day, from_day), title=_("Invalid Period")
+			_("The period ends ({0}) before it starts ({1}).").format(to_day, from_day),
+			title=_("Invalid Period"),
 		)
 	if (to_day - from_day).days + 1 > MAX_DAYS:
 		frappe.throw(
@@ -184,9 +185,7 @@ def snapshot(scope: Scope, user: str | None = None) -> dict:
 	"""Tickets in each state now (open ones only: one indexed range on status)."""
 	where, params = ticket_conditions(scope, user)
 	sums = ", ".join(f"sum({condition}) as {key}" for key, (condition, _filters) in SNAPSHOT.items())
-	row = frappe.db.sql(
-		f"select {sums} from `tabIssue` where {IS_OPEN} and {where}", params, as_dict=True
-	)[0]
+	row = frappe.db.sql(f"select {sums} from `tabIssue` where {IS_OPEN} and {where}", params, as_dict=True)[0]
 	return {key: int(row[key] or 0) for key in SNAPSHOT}
 
 
@@ -270,7 +269,7 @@ def percent(met, missed) -> float | None:
 
 
 def _round(value) -> int | None:
-	return None if value is None else int(round(float(value)))
+	return None if value is None else round(float(value))
 
 
 INDEXES = (

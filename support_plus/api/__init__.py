@@ -10,6 +10,7 @@ from support_plus.api.tickets import (
 	bulk_update,
 	create_phone_ticket,
 	create_ticket_from_project,
+	find_callers,
 	reopen,
 	reply_to_customer,
 )

@@ -1,7 +1,7 @@
 """Install code for support analytics: the Number Cards and Dashboard Charts of the Support workspace
 (Frappe's own doctypes, made from the definitions in support_plus.analytics so a changed card reaches
 existing sites on migrate), the indexes the numbers use, and their place on the workspace
-(support_plus.setup.workspace). Idempotent; undone on uninstall.
+(support_plus.setup.desk_views). Idempotent; undone on uninstall.
 """
 
 import json
@@ -10,7 +10,7 @@ import frappe
 
 from support_plus.analytics import kpis
 from support_plus.analytics.cards import CARDS, card_name
-from support_plus.setup import workspace
+from support_plus.setup import desk_views
 
 MODULE = "Support Plus"
 CHART_SOURCE = "Support Analytics"
@@ -31,13 +31,13 @@ def apply_analytics() -> None:
 	kpis.ensure_indexes()
 	ensure_number_cards()
 	ensure_dashboard_charts()
-	workspace.add_analytics(
+	desk_views.add_analytics(
 		[card_name(key) for key, *_rest in CARDS], [(name, width) for _k, name, _t, width in CHARTS]
 	)
 
 
 def remove_analytics() -> None:
-	workspace.remove_analytics()
+	desk_views.remove_analytics()
 	for key, *_rest in CARDS:
 		frappe.delete_doc_if_exists("Number Card", card_name(key), force=True)
 	for _key, name, _type, _width in CHARTS:

@@ -63,7 +63,12 @@ class TestAnalytics(SlaTestCase):
 	def setUpClass(cls):
 		super().setUpClass()
 		# Rows of an SLA of this name left committed by an interrupted run would double its working hours.
-		for child in ("Service Level Priority", "Service Day", "SLA Fulfilled On Status", "Pause SLA On Status"):
+		for child in (
+			"Service Level Priority",
+			"Service Day",
+			"SLA Fulfilled On Status",
+			"Pause SLA On Status",
+		):
 			frappe.db.delete(child, {"parent": "SLA-Issue-SP Analytics Berlin"})
 		make_sla("SP Analytics Berlin", default=True)
 		make_customer(CUSTOMER)
@@ -103,10 +108,15 @@ class TestAnalytics(SlaTestCase):
 			self.names[key] = name
 		# S: the SLA engine measures its first response in the SLA's business time (09-18 Berlin).
 		self.at("2026-03-06 11:00:00")  # Friday 17:00 in Berlin: one working hour left
-		s = frappe.get_doc({"doctype": "Issue", "subject": "S", "customer": CUSTOMER, "priority": "Medium"}).insert()
+		s = frappe.get_doc(
+			{"doctype": "Issue", "subject": "S", "customer": CUSTOMER, "priority": "Medium"}
+		).insert()
 		self.move(s, "2026-03-09 05:00:00", "Replied")  # Monday 10:00 in Berlin
 		frappe.db.set_value(
-			"Issue", s.name, {"creation": "2026-03-06 11:00:00", "sla_health": "On Track"}, update_modified=False
+			"Issue",
+			s.name,
+			{"creation": "2026-03-06 11:00:00", "sla_health": "On Track"},
+			update_modified=False,
 		)
 		self.names["S"] = s.name
 		self.at(NOW)
@@ -155,7 +165,8 @@ class TestAnalytics(SlaTestCase):
 		frappe.set_user(MANAGER)
 		numbers = support_kpis(date(2026, 3, 1), date(2026, 3, 11), team=TEAM)
 		self.assertEqual(
-			(numbers["open"], numbers["in_progress"], numbers["resolved_today"], numbers["created"]), (1, 1, 1, 3)
+			(numbers["open"], numbers["in_progress"], numbers["resolved_today"], numbers["created"]),
+			(1, 1, 1, 3),
 		)
 		self.assertEqual(numbers["avg_first_response_s"], 2700)  # T3 3600, T6 1800
 		self.assertEqual(numbers["csat_average"], 5.0)
