@@ -14,6 +14,14 @@ from support_plus.setup import desk_views
 
 MODULE = "Support Plus"
 CHART_SOURCE = "Support Analytics"
+REPORTS = (
+	"First Response and Resolution Time",
+	"SLA Breach Analysis",
+	"Technician Scorecard",
+	"Customer Satisfaction",
+	"Ticket Volume",
+	"Backlog and Age",
+)
 # chart key, name, type, width
 CHARTS = (
 	("by_status", "Support: Tickets by Status", "Donut", "Half"),
@@ -32,7 +40,9 @@ def apply_analytics() -> None:
 	ensure_number_cards()
 	ensure_dashboard_charts()
 	desk_views.add_analytics(
-		[card_name(key) for key, *_rest in CARDS], [(name, width) for _k, name, _t, width in CHARTS]
+		[card_name(key) for key, *_rest in CARDS],
+		[(name, width) for _k, name, _t, width in CHARTS],
+		list(REPORTS),
 	)
 
 

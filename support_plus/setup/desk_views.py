@@ -178,12 +178,12 @@ def remove_from_support_workspace() -> None:
 		ws.save(ignore_permissions=True)
 
 
-def _without_card(links):
+def _without_card(links, card=CARD):
 	"""The workspace's links without our card (its Card Break and the links up to the next card)."""
 	inside = False
 	for row in links:
 		if row.type == "Card Break":
-			inside = row.label == CARD
+			inside = row.label == card
 		if not inside:
 			yield row
 
@@ -195,12 +195,31 @@ def _block_id(kind: str, name: str) -> str:
 	return ANALYTICS_PREFIX + kind + "-" + frappe.scrub(name).replace(":", "")
 
 
-def add_analytics(cards: list[str], charts: list[tuple[str, str]]) -> None:
+ANALYTICS_CARD = "Support Analytics"
+
+
+def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list[str]) -> None:
 	"""Put `cards` (Number Card names) and `charts` ((Dashboard Chart name, "Half"/"Full")) on the
-	workspace, first, under a header; keeps whatever else the workspace has."""
+	workspace, first, under a header, and a links card of the analytics `reports`; keeps whatever else
+	the workspace has."""
 	if not frappe.db.exists("Workspace", WORKSPACE):
 		return
 	ws = frappe.get_doc("Workspace", WORKSPACE)
+	links_changed = False
+	if not any(row.type == "Card Break" and row.label == ANALYTICS_CARD for row in ws.links):
+		ws.append("links", {"type": "Card Break", "label": ANALYTICS_CARD, "link_count": len(reports)})
+		for report in reports:
+			ws.append(
+				"links",
+				{
+					"type": "Link",
+					"link_type": "Report",
+					"link_to": report,
+					"label": report,
+					"is_query_report": 1,
+				},
+			)
+		links_changed = True
 	have_cards = {row.number_card_name for row in ws.number_cards}
 	have_charts = {row.chart_name for row in ws.charts}
 	for name in cards:
@@ -229,9 +248,13 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]]) -> None:
 		}
 		for name, width in charts
 	]
+	content.append(
+		{"id": ANALYTICS_PREFIX + "reports", "type": "card", "data": {"card_name": ANALYTICS_CARD, "col": 4}}
+	)
 	new_content = json.dumps(ours + content)
 	if (
-		new_content != ws.content
+		links_changed
+		or new_content != ws.content
 		or len(ws.number_cards) != len(have_cards)
 		or len(ws.charts) != len(have_charts)
 	):
@@ -246,6 +269,7 @@ def remove_analytics() -> None:
 	ws = frappe.get_doc("Workspace", WORKSPACE)
 	ws.number_cards = [row for row in ws.number_cards if not row.number_card_name.startswith("Support: ")]
 	ws.charts = [row for row in ws.charts if not row.chart_name.startswith("Support: ")]
+	ws.links = list(_without_card(ws.links, ANALYTICS_CARD))
 	ws.content = json.dumps(
 		[b for b in json.loads(ws.content or "[]") if not b.get("id", "").startswith(ANALYTICS_PREFIX)]
 	)
