@@ -272,20 +272,29 @@ def _round(value) -> int | None:
 	return None if value is None else round(float(value))
 
 
-INDEXES = (
-	["status", "sla_health"],
-	["resolved_on"],
-	["closed_on"],
-	["creation", "first_response_time"],
-	["support_team"],
-	["is_overdue"],
-)
+# Covering indexes: the period queries read only the index, not the wide Issue rows (with a million
+# tickets the rows do not fit in MariaDB's buffer pool, the indexes do).
+INDEXES = {
+	"sp_analytics_state": ["status", "docstatus", "sla_health", "is_overdue", "creation"],
+	"sp_analytics_opened": [
+		"creation",
+		"docstatus",
+		"first_response_time",
+		"first_responded_on",
+		"response_by",
+		"resolution_by",
+		"resolution_date",
+	],
+	"sp_analytics_resolved": ["resolved_on", "docstatus", "creation", "customer_rating"],
+	"sp_analytics_closed": ["closed_on", "docstatus"],
+	"sp_analytics_team": ["support_team"],
+}
 
 
 def ensure_indexes() -> None:
 	"""Install/migrate: the columns the numbers select on."""
-	for columns in INDEXES:
-		frappe.db.add_index("Issue", columns)
+	for name, columns in INDEXES.items():
+		frappe.db.add_index("Issue", columns, index_name=name)
 
 
 # Report building blocks: the groupings every analytics report offers, and the scope of its filters.
