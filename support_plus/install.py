@@ -4,7 +4,9 @@ from support_plus.dispatch.load import recount as recount_technician_load
 from support_plus.kb.articles import ensure_fulltext_index
 from support_plus.overrides import check_versions
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
+from support_plus.setup.analytics import apply_analytics, remove_analytics
 from support_plus.setup.customizations import apply_customizations, remove_customizations
+from support_plus.setup.desk_views import apply_desk_views, remove_desk_views
 from support_plus.setup.email_templates import ensure_email_templates
 from support_plus.setup.masters import ensure_issue_priorities
 from support_plus.setup.permissions import (
@@ -17,6 +19,7 @@ from support_plus.setup.roles import ensure_roles
 from support_plus.setup.settings import ensure_settings
 from support_plus.setup.warranty_fields import ensure_warranty_indexes
 from support_plus.sla.engine import ensure_indexes as ensure_sla_indexes
+from support_plus.sla.escalation import recount_escalations
 from support_plus.tickets.auto_close import restart_erpnext_auto_close, stop_erpnext_auto_close
 from support_plus.tickets.lifecycle import backfill_status_changed_on
 from support_plus.tickets.numbering import remove_ticket_series
@@ -47,10 +50,15 @@ def apply_all():
 	ensure_email_templates()
 	backfill_status_changed_on()
 	recount_technician_load()
+	recount_escalations()
+	apply_desk_views()
+	apply_analytics()  # after the desk views: its cards and charts go above the workspace's shortcuts
 
 
 def before_uninstall():
+	remove_analytics()
 	restart_erpnext_auto_close()
+	remove_desk_views()
 	remove_customizations()
 	remove_issue_permissions()
 	remove_desk_permissions()

@@ -9,7 +9,7 @@ from frappe.utils import getdate
 
 from support_plus.api.requested_time import requested_time
 from support_plus.tickets import auto_close as auto_closing
-from support_plus.tickets import bulk, intake, replies
+from support_plus.tickets import bulk, callers, intake, replies
 from support_plus.tickets import reopen as reopening
 from support_plus.utils.roles import is_manager
 
@@ -41,16 +41,24 @@ def bulk_update(
 	priority: str | None = None,
 	assign_to: str | None = None,
 	cancel_reason: str | None = None,
+	assign_mode: str | None = None,
 ) -> dict:
 	"""Set status, priority and/or an assignee on many tickets, each checked and validated on its own
-	(`cancel_reason` goes with status Cancelled).
+	(`cancel_reason` goes with status Cancelled). `assign_mode` "Add" (the default) adds `assign_to` to
+	each ticket's assignees; "Replace" makes them the only one (the others' ToDos are cancelled).
 
 	Returns {"updated": [...], "failed": [{"issue", "error"}]}, or {"queued": true, "job_id": ...} when
 	more than 500 tickets go to a background job (its outcome arrives as a notification).
 	"""
 	names = json.loads(issues) if isinstance(issues, str) else list(issues)
 	names = list(dict.fromkeys(names))  # once each, in the given order
-	values = {"status": status, "priority": priority, "assign_to": assign_to, "cancel_reason": cancel_reason}
+	values = {
+		"status": status,
+		"priority": priority,
+		"assign_to": assign_to,
+		"assign_mode": assign_mode,
+		"cancel_reason": cancel_reason,
+	}
 	frappe.has_permission("Issue", "write", throw=True)
 	bulk.validate_values(values)
 	if len(names) > bulk.BACKGROUND_ABOVE:
@@ -111,10 +119,25 @@ def create_phone_ticket(
 	priority: str | None = None,
 	issue_type: str | None = None,
 	description: str | None = None,
+	contact: str | None = None,
 ) -> str:
-	"""Phone intake: save a ticket while the customer is on the line; returns the ticket number."""
+	"""Phone intake: save a ticket while the customer is on the line; returns the ticket number. With a
+	`contact`, the ticket is raised by the contact's email and linked to it and its customer (which must be
+	`customer` when given); the caller is assigned."""
 	frappe.has_permission("Issue", "create", throw=True)
-	return intake.create_phone_ticket(subject, customer, contact_phone, priority, issue_type, description)
+	return intake.create_phone_ticket(
+		subject, customer, contact_phone, priority, issue_type, description, contact
+	)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def find_callers(phone: str) -> list[dict]:
+	"""The Contacts whose phone or mobile number is `phone` (compared by digits, the last 9), each with its
+	customers: [{"contact", "full_name", "email_id", "phone", "customers"}]. For support staff who open
+	tickets and read contacts."""
+	frappe.has_permission("Issue", "create", throw=True)
+	frappe.has_permission("Contact", "read", throw=True)
+	return callers.find_contacts(phone)
 
 
 @frappe.whitelist(methods=["POST"])

@@ -188,6 +188,18 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"in_standard_filter": 1,
 				"search_index": 1,
 			},
+			# The list's escalated marker and the "Escalated" view (support_plus.sla.escalation).
+			{
+				"fieldname": "escalation_count",
+				"fieldtype": "Int",
+				"label": _("Escalations"),
+				"insert_after": "sla_health",
+				"read_only": 1,
+				"in_list_view": 1,
+				"no_copy": 1,
+				"default": "0",
+				"description": _("How many times the ticket was escalated, by a rule or by hand."),
+			},
 			{
 				"fieldname": "sla_clock_origin",
 				"fieldtype": "Float",

@@ -19,6 +19,9 @@ PROPERTY_SETTERS = (
 	("Maintenance Schedule", "transaction_date", "default", "Today", "Text"),
 	# Required with no default: a visit logged through the API failed until the status was given.
 	("Maintenance Visit", "completion_status", "default", "Fully Completed", "Text"),
+	# The list's sort menu offers bold fields: an agent sorts by the SLA deadlines (support_plus.setup.desk_views).
+	("Issue", "response_by", "bold", "1", "Check"),
+	("Issue", "resolution_by", "bold", "1", "Check"),
 )
 
 

@@ -5,6 +5,8 @@ from frappe.installer import install_app, remove_app
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils import cstr
 
+from support_plus.analytics.cards import CARDS, card_name
+from support_plus.setup.analytics import CHARTS
 from support_plus.setup.customizations import PROPERTY_SETTERS
 from support_plus.tests.utils import AGENT, FINANCE, ROLE_USERS, forget_doc_hooks, make_user
 from support_plus.tickets.priorities import ISSUE_PRIORITIES
@@ -61,6 +63,9 @@ class TestInstall(FrappeTestCase):
 			self.assertFalse(frappe.db.exists("Custom DocPerm", {"parent": "Issue Priority"}))
 			self.assertFalse(frappe.has_permission("Customer", "read", user=AGENT))
 			self.assertTrue(frappe.has_permission("Customer", "read", user=FINANCE))
+			# The analytics cards and charts leave the Support workspace with the app.
+			self.assertFalse(frappe.db.exists("Number Card", card_name("open")))
+			self.assertNotIn("sp-analytics-", frappe.db.get_value("Workspace", "Support", "content"))
 
 			# ERPNext itself still works: its doctypes load, issues are created and listed.
 			issue = frappe.get_doc(
@@ -92,3 +97,13 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(frappe.db.exists("Issue Priority", priority))
 		self.assertTrue(frappe.has_permission("Customer", "read", user=AGENT))
 		self.assertTrue(frappe.has_permission("Issue Priority", "select", user=FINANCE))
+		# The workspace has its number cards and charts again.
+		cards_on_workspace = frappe.get_all(
+			"Workspace Number Card", filters={"parent": "Support"}, pluck="number_card_name"
+		)
+		for key, *_rest in CARDS:
+			self.assertTrue(frappe.db.exists("Number Card", card_name(key)))
+			self.assertIn(card_name(key), cards_on_workspace)
+		for _key, chart, _type, _width in CHARTS:
+			self.assertTrue(frappe.db.exists("Dashboard Chart", chart))
+		self.assertTrue(frappe.db.exists("Dashboard Chart Source", "Support Analytics"))

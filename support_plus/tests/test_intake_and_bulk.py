@@ -1,8 +1,11 @@
 """Opening tickets from a project and by phone; changing many tickets at once."""
 
 import frappe
+from frappe.desk.form.assign_to import add as add_assignment
 
 from support_plus.api import bulk_update, create_phone_ticket, create_ticket_from_project
+from support_plus.dispatch.load import recount
+from support_plus.tests.dispatch_fixtures import counter, ensure_tech_users, make_technician, open_todos
 from support_plus.tests.test_ticket_permissions import make_project
 from support_plus.tests.utils import AGENT, SALES, VIEWER, SupportTestCase, make_customer, make_user
 from support_plus.tickets import bulk
@@ -55,6 +58,11 @@ class TestIntake(SupportTestCase):
 
 
 class TestBulkUpdate(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		ensure_tech_users()
+		super().setUpClass()
+
 	def test_each_ticket_is_validated_and_failures_are_reported(self):
 		open_a, open_b, closed = ticket(), ticket(), ticket(status="Closed")
 		frappe.set_user(AGENT)
@@ -91,6 +99,42 @@ class TestBulkUpdate(SupportTestCase):
 		self.assertEqual(result["updated"], names)
 		for name in names:
 			self.assertIn(AGENT, frappe.get_doc("Issue", name).get_assigned_users())
+
+	def test_replacing_the_assignees_keeps_the_technicians_load_exact(self):
+		ana, ben = make_technician("ana"), make_technician("ben")
+		names = [ticket(), ticket()]
+		for name in names:
+			add_assignment({"assign_to": [ana.user, AGENT], "doctype": "Issue", "name": name})
+		self.assertEqual((counter(ana.user), counter(ben.user)), (2, 0))
+		frappe.set_user(AGENT)
+
+		result = bulk_update(names, assign_to=ben.user, assign_mode="Replace")
+
+		self.assertEqual(result["updated"], names)
+		for name in names:
+			self.assertEqual(frappe.get_doc("Issue", name).get_assigned_users(), {ben.user})
+			self.assertEqual(frappe.parse_json(frappe.db.get_value("Issue", name, "_assign")), [ben.user])
+			self.assertEqual(
+				frappe.db.count("ToDo", {"reference_name": name, "status": "Cancelled"}), 2
+			)  # closed, not deleted: who had it stays on record
+		self.assertEqual((counter(ana.user), counter(ben.user)), (0, 2))
+		self.assertEqual((open_todos(ana.user), open_todos(ben.user)), (0, 2))
+
+		# Replacing with someone already assigned keeps their one ToDo; adding keeps the others.
+		bulk_update(names[:1], assign_to=ben.user, assign_mode="Replace")
+		bulk_update(names[:1], assign_to=AGENT, assign_mode="Add")
+		self.assertEqual(frappe.get_doc("Issue", names[0]).get_assigned_users(), {ben.user, AGENT})
+		self.assertEqual(counter(ben.user), 2)
+		recount()  # the counters the hooks kept are the ones the ToDos give
+		self.assertEqual((counter(ana.user), counter(ben.user)), (0, 2))
+
+	def test_replace_needs_a_user_and_a_known_mode(self):
+		name = ticket()
+		frappe.set_user(AGENT)
+		self.assertRaises(frappe.ValidationError, bulk_update, [name], assign_mode="Replace", priority="Low")
+		self.assertRaises(frappe.ValidationError, bulk_update, [name], assign_to=AGENT, assign_mode="Swap")
+		frappe.set_user(VIEWER)
+		self.assertRaises(frappe.PermissionError, bulk_update, [name], assign_to=AGENT, assign_mode="Replace")
 
 	def test_bad_requests_are_refused(self):
 		name = ticket()

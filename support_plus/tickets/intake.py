@@ -2,7 +2,10 @@
 
 import frappe
 from frappe import _
+from frappe.desk.form.assign_to import add as add_assignment
 from frappe.utils import strip_html
+
+from support_plus.tickets import callers
 
 PHONE = "Phone"
 
@@ -31,21 +34,43 @@ def create_phone_ticket(
 	priority: str | None = None,
 	issue_type: str | None = None,
 	description: str | None = None,
+	contact: str | None = None,
 ) -> str:
-	"""Saved while the agent is on the call: only a subject is required."""
+	"""Saved while the agent is on the call: only a subject is required. With a `contact` (found by its
+	number, support_plus.tickets.callers) the ticket is raised by the contact's email and linked to the
+	contact and its customer. The agent who took the call is assigned (a Frappe ToDo)."""
+	values = {"customer": customer}
+	if contact:
+		values.update(callers.caller(contact, customer), contact=contact)
+		contact_phone = contact_phone or frappe.db.get_value("Contact", contact, "phone") or None
 	if contact_phone:
 		frappe.utils.validate_phone_number(contact_phone, throw=True)
-	return _insert(
-		{
-			"subject": subject,
-			"customer": customer,
-			"contact_phone": contact_phone,
-			"priority": priority,
-			"issue_type": issue_type,
-			"description": description,
-			"channel": PHONE,
-		}
-	)
+	# One unit: a ticket whose caller cannot be assigned (an Inactive technician) is not left behind.
+	frappe.db.savepoint("support_plus_phone_ticket")
+	try:
+		name = _insert(
+			{
+				**values,
+				"subject": subject,
+				"contact_phone": contact_phone,
+				"priority": priority,
+				"issue_type": issue_type,
+				"description": description,
+				"channel": PHONE,
+			}
+		)
+		add_assignment(
+			{
+				"assign_to": [frappe.session.user],
+				"doctype": "Issue",
+				"name": name,
+				"description": _("Phone call taken by {0}").format(frappe.session.user),
+			}
+		)
+	except Exception:
+		frappe.db.rollback(save_point="support_plus_phone_ticket")
+		raise
+	return name
 
 
 def _insert(values: dict) -> str:

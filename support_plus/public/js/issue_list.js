@@ -12,13 +12,26 @@
 		Closed: "green",
 		Cancelled: "darkgrey",
 	};
-	settings.add_fields = [...(settings.add_fields || []), "status", "is_overdue", "sla_health"];
+	settings.add_fields = [
+		...(settings.add_fields || []),
+		"status",
+		"is_overdue",
+		"sla_health",
+		"escalation_count",
+	];
 	settings.formatters = {
 		...(settings.formatters || {}),
 		sla_health(value) {
 			if (!value) return "";
 			const color = { "On Track": "green", "At Risk": "orange", Breached: "red" }[value] || "grey";
 			return `<span class="indicator-pill ${color} filterable ellipsis">${__(value)}</span>`;
+		},
+		// The escalated marker: how many times the ticket was escalated (by a rule or by hand).
+		escalation_count(value) {
+			if (!cint(value)) return "";
+			return `<span class="indicator-pill red ellipsis" title="${__("Escalated")}">${__(
+				"Escalated"
+			)}${cint(value) > 1 ? " ×" + cint(value) : ""}</span>`;
 		},
 	};
 	// The status stays the indicator; an overdue follow-up has its own column and filter.
@@ -71,14 +84,42 @@
 			reqd: 1,
 		});
 		// Not "Assign To": Frappe's own action has that label, and a second item with it is never added.
-		bulk(__("Add Assignee"), {
-			fieldname: "assign_to",
-			fieldtype: "Link",
-			options: "User",
-			label: __("Assign To"),
-			reqd: 1,
-			description: __("Added to each ticket's assignees; the current ones stay."),
-		});
+		bulk(__("Change Assignee"), [
+			{
+				fieldname: "assign_to",
+				fieldtype: "Link",
+				options: "User",
+				label: __("User"),
+				reqd: 1,
+			},
+			{
+				fieldname: "assign_mode",
+				fieldtype: "Select",
+				label: __("Mode"),
+				options: [
+					{ value: "Replace", label: __("Replace the current assignees") },
+					{ value: "Add", label: __("Add to the current assignees") },
+				],
+				default: "Replace",
+				reqd: 1,
+				description: __(
+					"Replace: the user becomes each ticket's only assignee (the others' to-dos are cancelled)."
+				),
+			},
+		]);
+
+		// "My open tickets", one click away (also a shortcut on the Support workspace).
+		listview.page.add_inner_button(__("My Open Tickets"), () =>
+			listview.filter_area
+				.clear(false)
+				.then(() => listview.filter_area.set(support_plus.my_open_tickets_filters()))
+		);
+		// The Support workspace's "Phone Ticket" shortcut opens the list with ?phone_ticket=1.
+		if (new URLSearchParams(window.location.search).has("phone_ticket")) {
+			if (frappe.route_options) delete frappe.route_options.phone_ticket;
+			window.history.replaceState(null, "", window.location.pathname);
+			support_plus.phone_ticket(listview);
+		}
 	};
 })();
 
@@ -104,12 +145,121 @@ support_plus.show_bulk_result = (listview, result) => {
 	});
 };
 
+support_plus.DONE_STATUSES = ["Resolved", "Closed", "Cancelled"];
+
+support_plus.my_open_tickets_filters = () => [
+	["Issue", "_assign", "like", `%${frappe.session.user}%`],
+	["Issue", "status", "not in", support_plus.DONE_STATUSES],
+];
+
+// Phone intake: find the caller by the number they call from (or pick the contact), so the ticket is
+// raised by the contact (replies go to them) and assigned to the agent on the call.
 support_plus.phone_ticket = (listview) => {
+	let lookup = 0;
+	const show_caller = (email) =>
+		dialog.fields_dict.caller_info.$wrapper.html(
+			email
+				? `<p class="text-muted small">${__("Replies go to {0}", [frappe.utils.escape_html(email)])}</p>`
+				: ""
+		);
+	const choose = (match, customer) => {
+		dialog.set_value("customer", customer || match.customers[0] || "");
+		dialog.set_value("contact", match.contact);
+	};
+	const find_callers = () => {
+		const phone = dialog.get_value("contact_phone");
+		const $matches = dialog.fields_dict.matches.$wrapper.empty();
+		if (!phone || phone.replace(/\D/g, "").length < 4) return;
+		const asked = ++lookup;
+		frappe
+			.call({ method: "support_plus.api.find_callers", args: { phone }, type: "GET" })
+			.then(({ message: matches }) => {
+				if (asked !== lookup) return; // a newer number was typed meanwhile
+				if (!matches.length) {
+					$matches.html(`<p class="text-muted small">${__("No contact has this number.")}</p>`);
+					return;
+				}
+				if (matches.length === 1 && matches[0].customers.length <= 1 && !dialog.get_value("contact")) {
+					choose(matches[0]);
+				}
+				const rows = [];
+				matches.forEach((m, i) =>
+					(m.customers.length ? m.customers : [""]).forEach((customer) =>
+						rows.push(
+							`<button type="button" class="btn btn-xs btn-default sp-caller" data-index="${i}"
+								data-customer="${frappe.utils.escape_html(customer)}" style="margin: 0 4px 4px 0">
+								${frappe.utils.escape_html(m.full_name)}${
+									customer ? " · " + frappe.utils.escape_html(customer) : ""
+								}${m.email_id ? " · " + frappe.utils.escape_html(m.email_id) : ""}</button>`
+						)
+					)
+				);
+				$matches.html(`<div>${rows.join("")}</div>`);
+				$matches.find(".sp-caller").on("click", (e) => {
+					const $b = $(e.currentTarget);
+					choose(matches[cint($b.attr("data-index"))], $b.attr("data-customer"));
+				});
+			});
+	};
 	const dialog = new frappe.ui.Dialog({
 		title: __("New Ticket by Phone"),
 		fields: [
-			{ fieldname: "customer", fieldtype: "Link", options: "Customer", label: __("Customer") },
-			{ fieldname: "contact_phone", fieldtype: "Data", options: "Phone", label: __("Contact Phone") },
+			{
+				fieldname: "contact_phone",
+				fieldtype: "Data",
+				options: "Phone",
+				label: __("Caller's Number"),
+				description: __("Type the number to find the caller."),
+				onchange: find_callers,
+			},
+			{ fieldname: "matches", fieldtype: "HTML" },
+			{
+				fieldname: "customer",
+				fieldtype: "Link",
+				options: "Customer",
+				label: __("Customer"),
+				onchange() {
+					const contact = dialog.get_value("contact");
+					if (contact && dialog.contact_customers && !dialog.contact_customers.includes(this.value)) {
+						dialog.set_value("contact", "");
+					}
+				},
+			},
+			{
+				fieldname: "contact",
+				fieldtype: "Link",
+				options: "Contact",
+				label: __("Contact"),
+				get_query: () => {
+					const customer = dialog.get_value("customer");
+					return customer
+						? {
+								query: "frappe.contacts.doctype.contact.contact.contact_query",
+								filters: { link_doctype: "Customer", link_name: customer },
+						  }
+						: {};
+				},
+				onchange() {
+					const contact = this.value;
+					dialog.contact_customers = null;
+					show_caller("");
+					if (!contact) return;
+					frappe.db.get_doc("Contact", contact).then((doc) => {
+						if (dialog.get_value("contact") !== contact) return;
+						dialog.contact_customers = (doc.links || [])
+							.filter((l) => l.link_doctype === "Customer")
+							.map((l) => l.link_name);
+						if (!dialog.get_value("customer") && dialog.contact_customers.length === 1) {
+							dialog.set_value("customer", dialog.contact_customers[0]);
+						}
+						if (!dialog.get_value("contact_phone") && (doc.phone || doc.mobile_no)) {
+							dialog.set_value("contact_phone", doc.phone || doc.mobile_no);
+						}
+						show_caller(doc.email_id || __("nobody: this contact has no email address"));
+					});
+				},
+			},
+			{ fieldname: "caller_info", fieldtype: "HTML" },
 			{ fieldname: "subject", fieldtype: "Data", label: __("Subject"), reqd: 1 },
 			{ fieldname: "priority", fieldtype: "Link", options: "Issue Priority", label: __("Priority") },
 			{ fieldname: "issue_type", fieldtype: "Link", options: "Issue Type", label: __("Issue Type") },
@@ -133,4 +283,6 @@ support_plus.phone_ticket = (listview) => {
 		},
 	});
 	dialog.show();
+	support_plus.phone_dialog = dialog; // for the browser test
+	return dialog;
 };

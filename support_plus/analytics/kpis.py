@@ -1,0 +1,363 @@
+"""The numbers of support analytics, defined once: the workspace's number cards and charts, the scripting
+API `support_kpis` and the analytics reports all read their tickets and measures from here.
+
+Everything is set-based SQL on indexed columns (indexes: `ensure_indexes`, install code), never a loop
+over tickets, and every query carries the viewer's permissions: Frappe's own match conditions for Issue
+(role rights, User Permissions, shares and our `permission_query_conditions`, so a Sales User counts
+only the tickets of their projects), exactly what the Issue list shows them.
+
+Definitions (seconds are integers; averages are of the tickets that have the value):
+- a ticket is *opened* at `creation`; *resolved* at `resolved_on` (stamped by the lifecycle, also when a
+  ticket is closed without passing through Resolved); *closed* at `closed_on`;
+- first response: ERPNext's `first_response_time` (business seconds of the ticket's SLA, filled by
+  support_plus.sla.metrics) when set, else the calendar time from opening to `first_responded_on`;
+- resolution: calendar time from opening to `resolved_on`;
+- CSAT: `customer_rating` 1-5 of tickets resolved in the period (0 = not rated);
+- SLA met/missed: as the SLA Compliance report, only decided clocks (answered, or past the deadline);
+- snapshot counts (Open, In Progress, ...) are the tickets in that state now, whatever the period.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import frappe
+from frappe import _
+from frappe.desk.reportview import build_match_conditions
+from frappe.utils import add_days, get_datetime, getdate
+
+from support_plus.utils import clock
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 5 * 366  # two years of history is the benchmark; twenty is a typo
+
+OPEN_STATUSES = ("Open", "Replied", "In Progress", "Pending Customer", "Pending Parts", "On Hold")
+DONE_STATUSES = ("Resolved", "Closed", "Cancelled")
+
+# Measures as SQL over `tabIssue` (alias-free, so reports can group and aggregate them).
+FIRST_RESPONSE_S = (
+	"coalesce(nullif(`tabIssue`.first_response_time, 0), "
+	"timestampdiff(second, `tabIssue`.creation, `tabIssue`.first_responded_on))"
+)
+RESOLUTION_S = "timestampdiff(second, `tabIssue`.creation, `tabIssue`.resolved_on)"
+RATING = "nullif(`tabIssue`.customer_rating, 0)"
+RESPONSE_MET = (
+	"(`tabIssue`.response_by is not null and `tabIssue`.first_responded_on is not null"
+	" and `tabIssue`.first_responded_on <= `tabIssue`.response_by)"
+)
+RESPONSE_MISSED = (
+	"(`tabIssue`.response_by is not null and (`tabIssue`.first_responded_on > `tabIssue`.response_by"
+	" or (`tabIssue`.first_responded_on is null and `tabIssue`.response_by < %(now)s)))"
+)
+RESOLUTION_MET = (
+	"(`tabIssue`.resolution_by is not null and `tabIssue`.resolution_date is not null"
+	" and `tabIssue`.resolution_date <= `tabIssue`.resolution_by)"
+)
+RESOLUTION_MISSED = (
+	"(`tabIssue`.resolution_by is not null and (`tabIssue`.resolution_date > `tabIssue`.resolution_by"
+	" or (`tabIssue`.resolution_date is null and `tabIssue`.resolution_by < %(now)s)))"
+)
+IS_OPEN = "`tabIssue`.status in ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
+
+
+@dataclass
+class Scope:
+	"""Which tickets a number is about: a period (site datetimes, end exclusive) and optional filters."""
+
+	start: datetime
+	end: datetime
+	now: datetime
+	team: str | None = None
+	company: str | None = None
+	priority: str | None = None
+	issue_type: str | None = None
+	customer: str | None = None
+
+	@property
+	def from_date(self) -> date:
+		return self.start.date()
+
+	@property
+	def to_date(self) -> date:
+		return (self.end - timedelta(days=1)).date()
+
+
+FILTER_DOCTYPES = {
+	"team": "Support Team",
+	"company": "Company",
+	"priority": "Issue Priority",
+	"issue_type": "Issue Type",
+	"customer": "Customer",
+}
+
+
+def make_scope(
+	from_date: str | date | datetime | None = None,
+	to_date: str | date | datetime | None = None,
+	default_days: int = DEFAULT_DAYS,
+	**filters,
+) -> Scope:
+	"""A checked Scope: dates as strings or date/datetime objects (whole days); without dates the last
+	`default_days` days up to today. Bad input is a clear, translated error."""
+	now = clock.now()
+	to_day = _day(to_date, _("To Date")) if to_date else getdate(now)
+	from_day = _day(from_date, _("From Date")) if from_date else getdate(add_days(to_day, 1 - default_days))
+	if to_day < from_day:
+		frappe.throw(
+			_("The period ends ({0}) before it starts ({1}).").format(to_day, from_day),
+			title=_("Invalid Period"),
+		)
+	if (to_day - from_day).days + 1 > MAX_DAYS:
+		frappe.throw(
+			_("The period is {0} days long; choose at most {1} days.").format(
+				(to_day - from_day).days + 1, MAX_DAYS
+			),
+			title=_("Invalid Period"),
+		)
+	for key, value in filters.items():
+		if key not in FILTER_DOCTYPES:
+			frappe.throw(_("Unknown filter {0}.").format(key))
+		if value and not frappe.db.exists(FILTER_DOCTYPES[key], value):
+			frappe.throw(
+				_("{0} {1} does not exist.").format(_(FILTER_DOCTYPES[key]), frappe.bold(value)),
+				frappe.DoesNotExistError,
+			)
+	start = get_datetime(from_day)
+	end = get_datetime(add_days(to_day, 1))
+	return Scope(start=start, end=end, now=now, **{k: v or None for k, v in filters.items()})
+
+
+def _day(value, label: str) -> date:
+	try:
+		return getdate(value)
+	except Exception:
+		frappe.throw(_("{0} is not a date: {1}").format(label, frappe.bold(str(value))))
+
+
+def ticket_conditions(scope: Scope, user: str | None = None) -> tuple[str, dict]:
+	"""The tickets this viewer may read within the scope's filters (not its period): SQL and params.
+	Refuses a user without read access to tickets."""
+	user = user or frappe.session.user
+	if not frappe.has_permission("Issue", "read", user=user):
+		frappe.throw(_("You are not permitted to read tickets."), frappe.PermissionError)
+	conditions = ["`tabIssue`.docstatus < 2"]
+	params = {"now": scope.now, "start": scope.start, "end": scope.end}
+	for key, column in (
+		("team", "support_team"),
+		("company", "company"),
+		("priority", "priority"),
+		("issue_type", "issue_type"),
+		("customer", "customer"),
+	):
+		if getattr(scope, key):
+			conditions.append(f"`tabIssue`.{column} = %({key})s")
+			params[key] = getattr(scope, key)
+	match = build_match_conditions("Issue", user=user)
+	if match:
+		conditions.append(f"({match})")
+	return " and ".join(conditions), params
+
+
+# The snapshot cards: each a SQL condition and the same rule as Issue list filters (the card opens the
+# list with them). test_analytics checks that both count the same tickets.
+SNAPSHOT = {
+	"open": ("`tabIssue`.status = 'Open'", {"status": "Open"}),
+	"in_progress": ("`tabIssue`.status = 'In Progress'", {"status": "In Progress"}),
+	"pending": (
+		"`tabIssue`.status in ('Pending Customer', 'Pending Parts')",
+		{"status": ["in", ["Pending Customer", "Pending Parts"]]},
+	),
+	"overdue_follow_ups": (
+		f"{IS_OPEN} and `tabIssue`.is_overdue = 1",
+		{"status": ["in", list(OPEN_STATUSES)], "is_overdue": 1},
+	),
+	"sla_breached": (
+		f"{IS_OPEN} and `tabIssue`.sla_health = 'Breached'",
+		{"status": ["in", list(OPEN_STATUSES)], "sla_health": "Breached"},
+	),
+	"at_risk": (
+		f"{IS_OPEN} and `tabIssue`.sla_health = 'At Risk'",
+		{"status": ["in", list(OPEN_STATUSES)], "sla_health": "At Risk"},
+	),
+}
+
+
+def snapshot(scope: Scope, user: str | None = None) -> dict:
+	"""Tickets in each state now (open ones only: one indexed range on status)."""
+	where, params = ticket_conditions(scope, user)
+	sums = ", ".join(f"sum({condition}) as {key}" for key, (condition, _filters) in SNAPSHOT.items())
+	row = frappe.db.sql(f"select {sums} from `tabIssue` where {IS_OPEN} and {where}", params, as_dict=True)[0]
+	return {key: int(row[key] or 0) for key in SNAPSHOT}
+
+
+def recent(scope: Scope, user: str | None = None) -> dict:
+	"""Resolved today and closed this week (Monday to now), by the site's clock."""
+	where, params = ticket_conditions(scope, user)
+	today = get_datetime(getdate(scope.now))
+	params.update(today=today, week=today - timedelta(days=today.weekday()))
+	resolved = frappe.db.sql(
+		f"select count(*) from `tabIssue` where resolved_on >= %(today)s and {where}", params
+	)[0][0]
+	closed = frappe.db.sql(
+		f"select count(*) from `tabIssue` where closed_on >= %(week)s and {where}", params
+	)[0][0]
+	return {"resolved_today": int(resolved), "closed_this_week": int(closed)}
+
+
+RECENT_FILTERS = {
+	"resolved_today": {"resolved_on": ["Timespan", "today"]},
+	"closed_this_week": {"closed_on": ["Timespan", "this week"]},
+}
+
+
+def opened_in_period(scope: Scope, user: str | None = None) -> dict:
+	"""Tickets opened in the period: how many, their first response, their SLA clocks."""
+	where, params = ticket_conditions(scope, user)
+	row = frappe.db.sql(
+		f"""select count(*) as created, avg({FIRST_RESPONSE_S}) as avg_first_response_s,
+			sum({RESPONSE_MET}) as response_met, sum({RESPONSE_MISSED}) as response_missed,
+			sum({RESOLUTION_MET}) as resolution_met, sum({RESOLUTION_MISSED}) as resolution_missed
+		from `tabIssue`
+		where creation >= %(start)s and creation < %(end)s and {where}""",
+		params,
+		as_dict=True,
+	)[0]
+	return {
+		"created": int(row.created or 0),
+		"avg_first_response_s": _round(row.avg_first_response_s),
+		"sla_response_met_percent": percent(row.response_met, row.response_missed),
+		"sla_resolution_met_percent": percent(row.resolution_met, row.resolution_missed),
+	}
+
+
+def resolved_in_period(scope: Scope, user: str | None = None) -> dict:
+	"""Tickets resolved in the period: how many, how long it took, how the customers rated them."""
+	where, params = ticket_conditions(scope, user)
+	row = frappe.db.sql(
+		f"""select count(*) as resolved, avg({RESOLUTION_S}) as avg_resolution_s,
+			avg({RATING}) as csat_average, count({RATING}) as ratings
+		from `tabIssue`
+		where resolved_on >= %(start)s and resolved_on < %(end)s and {where}""",
+		params,
+		as_dict=True,
+	)[0]
+	return {
+		"resolved": int(row.resolved or 0),
+		"avg_resolution_s": _round(row.avg_resolution_s),
+		"csat_average": round(float(row.csat_average), 2) if row.csat_average is not None else None,
+		"ratings": int(row.ratings or 0),
+	}
+
+
+def support_kpis(
+	from_date=None, to_date=None, team: str | None = None, user: str | None = None, **filters
+) -> dict:
+	"""All the workspace's numbers in one dict (see the module docstring for each definition)."""
+	scope = make_scope(from_date, to_date, team=team, **filters)
+	return {
+		"from_date": str(scope.from_date),
+		"to_date": str(scope.to_date),
+		**snapshot(scope, user),
+		**recent(scope, user),
+		**opened_in_period(scope, user),
+		**resolved_in_period(scope, user),
+	}
+
+
+def percent(met, missed) -> float | None:
+	decided = int(met or 0) + int(missed or 0)
+	return round(100.0 * int(met or 0) / decided, 1) if decided else None
+
+
+def _round(value) -> int | None:
+	return None if value is None else round(float(value))
+
+
+# Covering indexes: the period queries read only the index, not the wide Issue rows (with a million
+# tickets the rows do not fit in MariaDB's buffer pool, the indexes do).
+INDEXES = {
+	"sp_analytics_state": ["status", "docstatus", "sla_health", "is_overdue", "creation"],
+	"sp_analytics_opened": [
+		"creation",
+		"docstatus",
+		"first_response_time",
+		"first_responded_on",
+		"response_by",
+		"resolution_by",
+		"resolution_date",
+	],
+	"sp_analytics_resolved": ["resolved_on", "docstatus", "creation", "customer_rating"],
+	"sp_analytics_closed": ["closed_on", "docstatus"],
+	"sp_analytics_team": ["support_team"],
+}
+
+
+def ensure_indexes() -> None:
+	"""Install/migrate: the columns the numbers select on."""
+	for name, columns in INDEXES.items():
+		frappe.db.add_index("Issue", columns, index_name=name)
+
+
+# Report building blocks: the groupings every analytics report offers, and the scope of its filters.
+AGENT = "json_unquote(json_extract(`tabIssue`._assign, '$[0]'))"
+
+
+def period_group(column: str, period: str) -> str:
+	return {
+		"Day": f"date({column})",
+		"Week": f"subdate(date({column}), weekday({column}))",
+		"Month": f"date_format({column}, '%%Y-%%m-01')",
+	}[period]
+
+
+GROUP_COLUMNS = {
+	"Agent": AGENT,
+	"Team": "`tabIssue`.support_team",
+	"Priority": "`tabIssue`.priority",
+	"Channel": "`tabIssue`.channel",
+	"Issue Type": "`tabIssue`.issue_type",
+	"Customer": "`tabIssue`.customer",
+}
+PERIODS = ("Day", "Week", "Month")
+
+
+def group_sql(group_by: str, date_column: str) -> str:
+	"""The SQL of a report grouping; periods group on `date_column` (the date the measure is about)."""
+	if group_by in PERIODS:
+		return period_group(f"`tabIssue`.{date_column}", group_by)
+	if group_by not in GROUP_COLUMNS:
+		frappe.throw(_("Group By must be one of {0}.").format(", ".join((*PERIODS, *GROUP_COLUMNS))))
+	return GROUP_COLUMNS[group_by]
+
+
+def report_scope(filters: dict) -> Scope:
+	"""The Scope of an analytics report's standard filters (dates, company, team, priority, issue type,
+	customer)."""
+	filters = frappe._dict(filters or {})
+	return make_scope(
+		filters.get("from_date"),
+		filters.get("to_date"),
+		team=filters.get("support_team"),
+		company=filters.get("company"),
+		priority=filters.get("priority"),
+		issue_type=filters.get("issue_type"),
+		customer=filters.get("customer"),
+	)
+
+
+def distribution(scope: Scope, measure: str, date_column: str, group: str) -> dict:
+	"""Per group, of the tickets whose `date_column` is in the period and that have the measure: count,
+	average, median and 90th percentile (MariaDB's PERCENTILE_CONT, one pass)."""
+	where, params = ticket_conditions(scope)
+	rows = frappe.db.sql(
+		f"""select g, count(*) as n, avg(x) as average, max(median) as median, max(p90) as p90 from (
+			select {group} as g, {measure} as x,
+				percentile_cont(0.5) within group (order by {measure}) over (partition by {group}) as median,
+				percentile_cont(0.9) within group (order by {measure}) over (partition by {group}) as p90
+			from `tabIssue`
+			where `tabIssue`.{date_column} >= %(start)s and `tabIssue`.{date_column} < %(end)s
+				and {measure} is not null and {where}
+		) measured group by g""",
+		params,
+		as_dict=True,
+	)
+	return {row.g: row for row in rows}
