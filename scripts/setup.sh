@@ -84,6 +84,8 @@ ensure_mariadb() {
 		character-set-server = utf8mb4
 		collation-server = utf8mb4_unicode_ci
 		innodb-file-per-table = 1
+		# The default 128 MB pool cannot hold a million tickets' indexes: reports then read from disk.
+		innodb-buffer-pool-size = 2G
 
 		[mysql]
 		default-character-set = utf8mb4
@@ -108,6 +110,8 @@ ensure_mariadb() {
 	fi
 	# A server started before the config was written still has its old settings.
 	mariadb_root -e "SET GLOBAL character_set_server = 'utf8mb4'; SET GLOBAL collation_server = 'utf8mb4_unicode_ci';"
+	# The buffer pool can grow without a restart (MariaDB 10.2+); never shrink a larger one.
+	mariadb_root -e "SET GLOBAL innodb_buffer_pool_size = GREATEST(@@innodb_buffer_pool_size, 2147483648);"
 
 	# A database administrator for bench (new-site, drop-site): root may use socket authentication,
 	# which the bench user cannot. Its password lives only in the bench user's files.
