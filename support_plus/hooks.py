@@ -102,8 +102,11 @@ override_whitelisted_methods = {
 
 # Support Email Accounts (append to Issue): bounces and auto-replies never become tickets, unreadable
 # messages are kept (support_plus/overrides/email_account.py says why this needs the class).
+# Assignment Rule: one more rule kind, "Skill Based", picked by the routing engine; Frappe's kinds unchanged
+# (support_plus/overrides/assignment_rule.py: Frappe's choice of user has no hook).
 override_doctype_class = {
 	"Email Account": "support_plus.overrides.email_account.SupportEmailAccount",
+	"Assignment Rule": "support_plus.overrides.assignment_rule.SupportAssignmentRule",
 }
 
 # Document events on ERPNext doctypes
@@ -119,6 +122,8 @@ doc_events = {
 			"support_plus.sla.engine.remember_requested_sla",
 		],
 		"before_save": "support_plus.sla.engine.apply_sla",
+		# Support Plus Settings' "Route New Tickets Automatically", after the ticket's commit.
+		"after_insert": "support_plus.dispatch.auto_route.on_new_ticket",
 		"on_update": [
 			"support_plus.tickets.follow_ups.on_issue_update",
 			"support_plus.tickets.notifications.on_status_change",
@@ -147,7 +152,9 @@ doc_events = {
 		"before_insert": "support_plus.email_channel.thread_headers.add_thread_headers",
 	},
 	# Technicians' load counters follow their assignments (support_plus/dispatch/load.py).
+	# A technician's new assignment is Pending until accepted (support_plus/dispatch/acceptance.py).
 	"ToDo": {
+		"before_insert": "support_plus.dispatch.acceptance.set_pending",
 		"validate": "support_plus.dispatch.assignment.guard_todo",
 		"after_insert": [
 			"support_plus.tickets.notifications.on_assignment",
@@ -177,7 +184,10 @@ doc_events = {
 
 scheduler_events = {
 	"cron": {
-		"*/5 * * * *": ["support_plus.sla.sweep.scheduled_sweep"],
+		"*/5 * * * *": [
+			"support_plus.sla.sweep.scheduled_sweep",
+			"support_plus.dispatch.acceptance.scheduled_reroute",
+		],
 	},
 	"daily": [
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",

@@ -319,3 +319,26 @@ def add_dispatch_fields(fields: dict[str, list[dict]]) -> None:
 			"description": _("Routing gives this customer's tickets to this technician first when eligible."),
 		}
 	)
+	# Accept / decline (support_plus.dispatch.acceptance): a technician's new assignment waits for them.
+	fields.setdefault("ToDo", []).extend(
+		[
+			{
+				"fieldname": "acceptance",
+				"fieldtype": "Select",
+				"label": _("Acceptance"),
+				"options": "\nPending\nAccepted\nDeclined",
+				"insert_after": "assigned_by",
+				"read_only": 1,
+				"in_standard_filter": 1,
+				"description": _("Pending: a new assignment the technician has not accepted yet."),
+			},
+			{
+				"fieldname": "acceptance_due",
+				"fieldtype": "Datetime",
+				"label": _("Accept By"),
+				"insert_after": "acceptance",
+				"read_only": 1,
+				"depends_on": "eval:doc.acceptance=='Pending'",
+			},
+		]
+	)

@@ -6,6 +6,7 @@ Defined once here, applied by install and migrate, removed on uninstall. Nothing
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from support_plus.overrides.assignment_rule import RULE_OPTIONS
 from support_plus.setup.custom_fields import get_custom_fields
 from support_plus.tickets.lifecycle import STATUSES
 
@@ -19,6 +20,8 @@ PROPERTY_SETTERS = (
 	("Maintenance Schedule", "transaction_date", "default", "Today", "Text"),
 	# Required with no default: a visit logged through the API failed until the status was given.
 	("Maintenance Visit", "completion_status", "default", "Fully Completed", "Text"),
+	# Frappe's three rule kinds and "Skill Based" (support_plus/overrides/assignment_rule.py).
+	("Assignment Rule", "rule", "options", "\n".join(RULE_OPTIONS), "Text"),
 )
 
 
