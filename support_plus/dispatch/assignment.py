@@ -86,7 +86,7 @@ def _assign(doc, user: str, description: str) -> None:
 	# The caller checked the ticket (the API) or is the system (routing a new ticket, a timed-out one, a
 	# technician's decline). Frappe shares the ticket with an assignee who cannot read it, but only when the
 	# current user may share: a technician declining may not, so the share is made here.
-	if not frappe.has_permission("Issue", "read", doc, user=user):
+	if not frappe.has_permission("Issue", "read", user=user):  # no role may read tickets: share this one
 		add_docshare("Issue", doc.name, user, flags={"ignore_share_permission": True})
 	add_assignment(
 		{"assign_to": [user], "doctype": "Issue", "name": doc.name, "description": description},

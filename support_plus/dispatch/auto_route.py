@@ -28,11 +28,19 @@ def on_new_ticket(doc, method=None) -> None:
 	if doc.status in DONE or not enabled():
 		return
 	issue = doc.name
-	frappe.db.after_commit.add(lambda: route_new_ticket(issue))
+	frappe.db.after_commit.add(lambda: route_after_commit(issue))
+
+
+def route_after_commit(issue: str) -> str | None:
+	"""`route_new_ticket` in a transaction of its own, committed."""
+	user = route_new_ticket(issue)
+	frappe.db.commit()  # nosemgrep: runs after the ticket's own commit, as a transaction of its own
+	return user
 
 
 def route_new_ticket(issue: str) -> str | None:
-	"""Assign the ticket to the best technician in a transaction of its own; the user, or None."""
+	"""Assign the ticket to the best technician unless it is assigned or done; the user, or None. A failure
+	is logged and undone (savepoint), never raised."""
 	user = None
 	frappe.db.savepoint("support_plus_auto_route")
 	try:
@@ -44,5 +52,4 @@ def route_new_ticket(issue: str) -> str | None:
 		frappe.log_error(
 			title="Support Plus: routing a new ticket", reference_doctype="Issue", reference_name=issue
 		)
-	frappe.db.commit()  # nosemgrep: runs after the ticket's own commit, as a transaction of its own
 	return user
