@@ -188,7 +188,11 @@ class TestRouteNewTickets(SupportTestCase):
 		off = agent_ticket("Not routed", support_team=self.team)
 		self.made.append(off)
 		frappe.db.commit()  # nosemgrep: as a request would
-		self.assertEqual(assignees(off), [])
+		self.assertEqual(
+			assignees(off),
+			[],
+			frappe.get_all("ToDo", filters={"reference_name": off}, fields=["description", "assignment_rule", "assigned_by"]),
+		)
 
 		frappe.db.set_single_value("Support Plus Settings", "auto_route_new_tickets", 1)
 		make_rule("SP Test Round Robin", "Round Robin", [self.ben.user], "By a rule")
