@@ -1,6 +1,7 @@
 """The public scripting API of support_plus: `support_plus.api.<function>`, from Python or over REST as
 `/api/method/support_plus.api.<function>`. Each function checks the caller's permissions itself."""
 
+from support_plus.api.appointments import free_slots
 from support_plus.api.dispatch import assign_technician, auto_assign, suggest_technicians
 from support_plus.api.sla import escalate, sla_sweep
 from support_plus.api.tickets import (

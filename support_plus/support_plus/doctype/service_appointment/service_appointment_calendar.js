@@ -9,7 +9,6 @@ frappe.views.calendar["Service Appointment"] = {
 		id: "name",
 		title: "title",
 		color: "color",
-		allDay: "all_day",
 	},
 	filters: [
 		{
