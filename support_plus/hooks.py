@@ -77,6 +77,8 @@ page_renderer = [
 website_route_rules = [
 	{"from_route": "/support/tickets/<ticket>", "to_route": "support/tickets/ticket"},
 	{"from_route": "/support/kb/<path:article>", "to_route": "support/kb/article"},
+	# The technician's phone page (support_plus.dispatch.field).
+	{"from_route": "/field/<appointment>", "to_route": "field/appointment"},
 ]
 standard_portal_menu_items = [
 	{"title": "Support", "route": "/support", "reference_doctype": "Issue"},
