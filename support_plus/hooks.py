@@ -34,6 +34,7 @@ extend_bootinfo = ["support_plus.sla.desk.leave_issue_to_support_plus"]
 permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
 	"Service Technician": "support_plus.dispatch.technicians.query_conditions",
+	"Service Appointment": "support_plus.dispatch.appointments.query_conditions",
 	# Every doctype: portal users list no child-table rows (Contact Email, Dynamic Link, Has Role, ...).
 	"*": "support_plus.portal.access.portal_query_conditions",
 }
@@ -42,6 +43,8 @@ has_permission = {
 	"Issue": "support_plus.permissions.issue.has_permission",
 	# A Service Technician reads their own profile only.
 	"Service Technician": "support_plus.dispatch.technicians.has_permission",
+	# A Service Technician reads and moves on their own appointments only.
+	"Service Appointment": "support_plus.dispatch.appointments.has_permission",
 	# A ticket's private file is read by no portal user who cannot see the ticket, through any record.
 	"File": "support_plus.portal.access.file_permission",
 }
@@ -74,6 +77,8 @@ page_renderer = [
 website_route_rules = [
 	{"from_route": "/support/tickets/<ticket>", "to_route": "support/tickets/ticket"},
 	{"from_route": "/support/kb/<path:article>", "to_route": "support/kb/article"},
+	# The technician's phone page (support_plus.dispatch.field).
+	{"from_route": "/field/<appointment>", "to_route": "field/appointment"},
 ]
 standard_portal_menu_items = [
 	{"title": "Support", "route": "/support", "reference_doctype": "Issue"},

@@ -1,6 +1,7 @@
 """The public scripting API of support_plus: `support_plus.api.<function>`, from Python or over REST as
 `/api/method/support_plus.api.<function>`. Each function checks the caller's permissions itself."""
 
+from support_plus.api.appointments import free_slots
 from support_plus.api.dispatch import (
 	assign_technician,
 	auto_assign,

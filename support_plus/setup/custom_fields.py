@@ -270,6 +270,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 		],
 	}
 	add_dispatch_fields(fields)
+	add_appointment_fields(fields)
 	return fields
 
 
@@ -341,4 +342,19 @@ def add_dispatch_fields(fields: dict[str, list[dict]]) -> None:
 				"depends_on": "eval:doc.acceptance=='Pending'",
 			},
 		]
+	)
+
+
+def add_appointment_fields(fields: dict[str, list[dict]]) -> None:
+	"""Service Appointments (support_plus.dispatch.appointments): the customer's signature, taken on the
+	technician's phone at completion, kept on the Maintenance Visit it makes."""
+	fields.setdefault("Maintenance Visit", []).append(
+		{
+			"fieldname": "customer_signature",
+			"fieldtype": "Signature",
+			"label": _("Customer Signature"),
+			"insert_after": "customer_feedback",
+			"read_only": 1,
+			"no_copy": 1,
+		}
 	)

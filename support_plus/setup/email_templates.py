@@ -10,6 +10,7 @@ ACKNOWLEDGEMENT = "Support Plus: Ticket Received"
 STATUS_CHANGED = "Support Plus: Ticket Status Changed"
 ASSIGNED = "Support Plus: Ticket Assigned"
 PUBLIC_REPLY = "Support Plus: Reply to Customer"
+TECHNICIAN_EN_ROUTE = "Support Plus: Technician On The Way"
 
 TRACKING = (
 	'<p>Follow your ticket on <a href="{{ portal_link }}">{{ portal_link }}</a> or reply to this email.</p>'
@@ -50,6 +51,13 @@ TEMPLATES = {
 	PUBLIC_REPLY: (
 		"Re: {{ doc.subject }} (#{{ doc.name }})",
 		"{{ reply }}<hr><p>{{ agent_name }}, ticket <b>{{ doc.name }}</b>.</p>" + TRACKING,
+	),
+	TECHNICIAN_EN_ROUTE: (
+		"Your technician {{ technician_name }} is on the way",
+		"<p>Hello,</p><p>Your technician <b>{{ technician_name }}</b> is on the way for your appointment"
+		" {{ doc.name }} ({{ frappe.utils.format_datetime(doc.scheduled_start) }}"
+		"{% if doc.issue %}, ticket <b>{{ doc.issue }}</b>{% endif %}).</p>"
+		"{% if doc.address_display %}<p>{{ doc.address_display }}</p>{% endif %}",
 	),
 	ESCALATION: (
 		"Escalated: {{ doc.name }} {{ doc.subject }}",
