@@ -7,6 +7,7 @@ from support_plus.api.dispatch import (
 	auto_assign,
 	respond_to_assignment,
 	suggest_technicians,
+	technician_workload,
 )
 from support_plus.api.sla import escalate, sla_sweep
 from support_plus.api.tickets import (

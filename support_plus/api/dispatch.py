@@ -3,7 +3,8 @@
 import frappe
 from frappe import _
 
-from support_plus.dispatch import acceptance, assignment
+from support_plus.dispatch import acceptance, assignment, workload
+from support_plus.setup.roles import is_manager
 
 
 def _check_ticket(issue: str, ptype: str) -> None:
@@ -42,3 +43,16 @@ def respond_to_assignment(issue: str, accept: bool, reason: str | None = None) -
 	goes to the next candidate. {"acceptance": "Accepted"} or {"acceptance": "Declined", "assigned_to"}."""
 	_check_ticket(issue, "read")
 	return acceptance.respond(issue, frappe.utils.sbool(accept), reason)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def technician_workload(team: str | None = None) -> list[dict]:
+	"""Managers' workload board: each technician's open tickets vs capacity, new assignments to accept,
+	status, working or on call now, today's appointments (Support Manager, Support Viewer)."""
+	if not (is_manager() or "Support Viewer" in frappe.get_roles()):
+		frappe.throw(_("Only Support Managers see the technicians' workload."), frappe.PermissionError)
+	if team and not frappe.db.exists("Support Team", team):
+		frappe.throw(
+			_("Support Team {0} does not exist.").format(frappe.bold(team)), frappe.DoesNotExistError
+		)
+	return workload.technician_workload(team)

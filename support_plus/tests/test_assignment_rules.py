@@ -191,7 +191,11 @@ class TestRouteNewTickets(SupportTestCase):
 		self.assertEqual(
 			assignees(off),
 			[],
-			frappe.get_all("ToDo", filters={"reference_name": off}, fields=["description", "assignment_rule", "assigned_by"]),
+			frappe.get_all(
+				"ToDo",
+				filters={"reference_name": off},
+				fields=["description", "assignment_rule", "assigned_by"],
+			),
 		)
 
 		frappe.db.set_single_value("Support Plus Settings", "auto_route_new_tickets", 1)
