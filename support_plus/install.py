@@ -7,6 +7,7 @@ from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.email_templates import ensure_email_templates
 from support_plus.setup.masters import ensure_issue_priorities
+from support_plus.setup.my_work import ensure_my_work, remove_my_work
 from support_plus.setup.permissions import (
 	apply_desk_permissions,
 	apply_issue_permissions,
@@ -45,6 +46,7 @@ def apply_all():
 	ensure_email_templates()
 	backfill_status_changed_on()
 	recount_technician_load()
+	ensure_my_work()
 
 
 def before_uninstall():
@@ -53,3 +55,4 @@ def before_uninstall():
 	remove_issue_permissions()
 	remove_desk_permissions()
 	remove_ticket_series()
+	remove_my_work()
