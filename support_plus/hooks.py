@@ -34,6 +34,7 @@ extend_bootinfo = ["support_plus.sla.desk.leave_issue_to_support_plus"]
 permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
 	"Service Technician": "support_plus.dispatch.technicians.query_conditions",
+	"Service Appointment": "support_plus.dispatch.appointments.query_conditions",
 	# Every doctype: portal users list no child-table rows (Contact Email, Dynamic Link, Has Role, ...).
 	"*": "support_plus.portal.access.portal_query_conditions",
 }
@@ -42,6 +43,8 @@ has_permission = {
 	"Issue": "support_plus.permissions.issue.has_permission",
 	# A Service Technician reads their own profile only.
 	"Service Technician": "support_plus.dispatch.technicians.has_permission",
+	# A Service Technician reads and moves on their own appointments only.
+	"Service Appointment": "support_plus.dispatch.appointments.has_permission",
 	# A ticket's private file is read by no portal user who cannot see the ticket, through any record.
 	"File": "support_plus.portal.access.file_permission",
 }
@@ -74,6 +77,8 @@ page_renderer = [
 website_route_rules = [
 	{"from_route": "/support/tickets/<ticket>", "to_route": "support/tickets/ticket"},
 	{"from_route": "/support/kb/<path:article>", "to_route": "support/kb/article"},
+	# The technician's phone page (support_plus.dispatch.field).
+	{"from_route": "/field/<appointment>", "to_route": "field/appointment"},
 ]
 standard_portal_menu_items = [
 	{"title": "Support", "route": "/support", "reference_doctype": "Issue"},
@@ -102,8 +107,11 @@ override_whitelisted_methods = {
 
 # Support Email Accounts (append to Issue): bounces and auto-replies never become tickets, unreadable
 # messages are kept (support_plus/overrides/email_account.py says why this needs the class).
+# Assignment Rule: one more rule kind, "Skill Based", picked by the routing engine; Frappe's kinds unchanged
+# (support_plus/overrides/assignment_rule.py: Frappe's choice of user has no hook).
 override_doctype_class = {
 	"Email Account": "support_plus.overrides.email_account.SupportEmailAccount",
+	"Assignment Rule": "support_plus.overrides.assignment_rule.SupportAssignmentRule",
 }
 
 # Document events on ERPNext doctypes
@@ -121,6 +129,8 @@ doc_events = {
 			"support_plus.warranty.tickets.apply_coverage",
 		],
 		"before_save": "support_plus.sla.engine.apply_sla",
+		# Support Plus Settings' "Route New Tickets Automatically", after the ticket's commit.
+		"after_insert": "support_plus.dispatch.auto_route.on_new_ticket",
 		"on_update": [
 			"support_plus.tickets.follow_ups.on_issue_update",
 			"support_plus.tickets.notifications.on_status_change",
@@ -151,7 +161,9 @@ doc_events = {
 		"before_insert": "support_plus.email_channel.thread_headers.add_thread_headers",
 	},
 	# Technicians' load counters follow their assignments (support_plus/dispatch/load.py).
+	# A technician's new assignment is Pending until accepted (support_plus/dispatch/acceptance.py).
 	"ToDo": {
+		"before_insert": "support_plus.dispatch.acceptance.set_pending",
 		"validate": "support_plus.dispatch.assignment.guard_todo",
 		"after_insert": [
 			"support_plus.tickets.notifications.on_assignment",
@@ -194,7 +206,10 @@ doc_events = {
 
 scheduler_events = {
 	"cron": {
-		"*/5 * * * *": ["support_plus.sla.sweep.scheduled_sweep"],
+		"*/5 * * * *": [
+			"support_plus.sla.sweep.scheduled_sweep",
+			"support_plus.dispatch.acceptance.scheduled_reroute",
+		],
 	},
 	"daily": [
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",

@@ -9,6 +9,7 @@ from support_plus.setup.customizations import apply_customizations, remove_custo
 from support_plus.setup.desk_views import apply_desk_views, remove_desk_views
 from support_plus.setup.email_templates import ensure_email_templates
 from support_plus.setup.masters import ensure_issue_priorities
+from support_plus.setup.my_work import ensure_my_work, remove_my_work
 from support_plus.setup.permissions import (
 	apply_desk_permissions,
 	apply_issue_permissions,
@@ -53,6 +54,7 @@ def apply_all():
 	recount_escalations()
 	apply_desk_views()
 	apply_analytics()  # after the desk views: its cards and charts go above the workspace's shortcuts
+	ensure_my_work()
 
 
 def before_uninstall():
@@ -63,3 +65,4 @@ def before_uninstall():
 	remove_issue_permissions()
 	remove_desk_permissions()
 	remove_ticket_series()
+	remove_my_work()

@@ -2,7 +2,14 @@
 `/api/method/support_plus.api.<function>`. Each function checks the caller's permissions itself."""
 
 from support_plus.api.analytics import support_kpis
-from support_plus.api.dispatch import assign_technician, auto_assign, suggest_technicians
+from support_plus.api.appointments import free_slots
+from support_plus.api.dispatch import (
+	assign_technician,
+	auto_assign,
+	respond_to_assignment,
+	suggest_technicians,
+	technician_workload,
+)
 from support_plus.api.sla import escalate, sla_sweep
 from support_plus.api.tickets import (
 	add_follow_up,

@@ -3,7 +3,8 @@
 import frappe
 from frappe import _
 
-from support_plus.dispatch import assignment
+from support_plus.dispatch import acceptance, assignment, workload
+from support_plus.setup.roles import is_manager
 
 
 def _check_ticket(issue: str, ptype: str) -> None:
@@ -29,7 +30,29 @@ def auto_assign(issue: str) -> str | None:
 
 
 @frappe.whitelist(methods=["POST"])
-def assign_technician(issue: str, user: str) -> str:
-	"""Assign a ticket to a named technician: refused without a profile, when Inactive, or at capacity."""
+def assign_technician(issue: str, user: str, override_reason: str | None = None) -> str:
+	"""Assign a ticket to a named technician: refused without a profile, when Inactive, or at capacity
+	(a Support Manager may go over capacity by giving `override_reason`, logged on the ticket)."""
 	_check_ticket(issue, "write")
-	return assignment.assign_technician(issue, user)
+	return assignment.assign_technician(issue, user, override_reason)
+
+
+@frappe.whitelist(methods=["POST"])
+def respond_to_assignment(issue: str, accept: bool, reason: str | None = None) -> dict:
+	"""The assignee accepts or declines (with a reason) their assignment of a ticket; a declined ticket
+	goes to the next candidate. {"acceptance": "Accepted"} or {"acceptance": "Declined", "assigned_to"}."""
+	_check_ticket(issue, "read")
+	return acceptance.respond(issue, frappe.utils.sbool(accept), reason)
+
+
+@frappe.whitelist(methods=["GET", "POST"])
+def technician_workload(team: str | None = None) -> list[dict]:
+	"""Managers' workload board: each technician's open tickets vs capacity, new assignments to accept,
+	status, working or on call now, today's appointments (Support Manager, Support Viewer)."""
+	if not (is_manager() or "Support Viewer" in frappe.get_roles()):
+		frappe.throw(_("Only Support Managers see the technicians' workload."), frappe.PermissionError)
+	if team and not frappe.db.exists("Support Team", team):
+		frappe.throw(
+			_("Support Team {0} does not exist.").format(frappe.bold(team)), frappe.DoesNotExistError
+		)
+	return workload.technician_workload(team)

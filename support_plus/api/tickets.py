@@ -8,6 +8,7 @@ from frappe import _
 from frappe.utils import getdate
 
 from support_plus.api.requested_time import requested_time
+from support_plus.dispatch import assignment
 from support_plus.tickets import auto_close as auto_closing
 from support_plus.tickets import bulk, callers, intake, replies
 from support_plus.tickets import reopen as reopening
@@ -42,10 +43,13 @@ def bulk_update(
 	assign_to: str | None = None,
 	cancel_reason: str | None = None,
 	assign_mode: str | None = None,
+	override_reason: str | None = None,
 ) -> dict:
 	"""Set status, priority and/or an assignee on many tickets, each checked and validated on its own
 	(`cancel_reason` goes with status Cancelled). `assign_mode` "Add" (the default) adds `assign_to` to
-	each ticket's assignees; "Replace" makes them the only one (the others' ToDos are cancelled).
+	each ticket's assignees; "Replace" makes them the only one (the others' ToDos are cancelled). An
+	assignee at capacity is refused per ticket, unless a Support Manager gives `override_reason` (at most
+	500 tickets; logged on each ticket over capacity).
 
 	Returns {"updated": [...], "failed": [{"issue", "error"}]}, or {"queued": true, "job_id": ...} when
 	more than 500 tickets go to a background job (its outcome arrives as a notification).
@@ -61,6 +65,8 @@ def bulk_update(
 	}
 	frappe.has_permission("Issue", "write", throw=True)
 	bulk.validate_values(values)
+	if override_reason and len(names) > bulk.BACKGROUND_ABOVE:
+		frappe.throw(_("Assign over capacity at most {0} tickets at once.").format(bulk.BACKGROUND_ABOVE))
 	if len(names) > bulk.BACKGROUND_ABOVE:
 		job_id = "support_plus_bulk_update::" + frappe.generate_hash(length=12)
 		frappe.enqueue(
@@ -74,6 +80,8 @@ def bulk_update(
 			user=frappe.session.user,
 		)
 		return {"queued": True, "job_id": job_id, "count": len(names)}
+	if override_reason:
+		return assignment.assign_over_capacity(override_reason, bulk.update_tickets, names, values)
 	return bulk.update_tickets(names, values)
 
 

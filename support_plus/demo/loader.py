@@ -10,6 +10,7 @@ import frappe
 from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime, today
 
 from support_plus.demo import data
+from support_plus.demo.field_service import make_field_service
 from support_plus.demo.stories import Step, plan
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
@@ -54,13 +55,14 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 	for i in progress(range(data.ISSUE_COUNT), "Issues (60 days)"):
 		created += _issue(i, contacts, agents, now)
 	refresh_overdue()
+	field_service = make_field_service(company, holiday_list, _desk_user)
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])
 	for article in progress(data.KB_ARTICLES, "Knowledge base"):
 		_kb_article(*article)
 	backfill(progress)  # demo sites made before the SLA engine
 	frappe.db.commit()  # nosemgrep: a CLI command owns its transaction
-	return {"issues_created": created, "issues": frappe.db.count("Issue")}
+	return {"issues_created": created, "issues": frappe.db.count("Issue"), **field_service}
 
 
 def _ensure(doctype: str, name: str, values: dict) -> str:

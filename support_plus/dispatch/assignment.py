@@ -1,11 +1,22 @@
 """Assigning tickets to technicians: the best one by the routing engine, or a named one, always through
-Frappe's assignment (ToDo) and never beyond a technician's capacity."""
+Frappe's assignment (ToDo) and never beyond a technician's capacity.
+
+The capacity check is made on the ToDo itself (`guard_todo`), so the desk's "Assign To", bulk assignment
+and any script go through it as `assign_technician` does; a Support Manager may go over capacity by giving
+a reason (`assign_technician(..., override_reason=...)`, `over_capacity`), which is logged on the ticket.
+Assignment Rules keep Frappe's behaviour (their own kinds never looked at capacity; Skill Based does, in
+routing).
+"""
+
+from contextlib import contextmanager
 
 import frappe
 from frappe import _
 from frappe.desk.form.assign_to import add as add_assignment
+from frappe.share import add_docshare
 
 from support_plus.dispatch import routing, technicians
+from support_plus.setup.roles import is_manager
 from support_plus.tickets.lifecycle import DONE
 
 MAX_SUGGESTIONS = 50
@@ -34,16 +45,16 @@ def suggest(issue: str, limit: int = 5, now=None) -> list[dict]:
 	return [c.as_dict() for c in routing.rank(issue, now=now).candidates[: int(limit)]]
 
 
-def auto_assign(issue: str, now=None) -> str | None:
+def auto_assign(issue: str, now=None, exclude: list[str] | tuple = ()) -> str | None:
 	"""Assign the best technician (see support_plus.dispatch.routing) and return their user; None, with a
-	comment on the ticket saying why, when nobody is eligible."""
+	comment on the ticket saying why, when nobody is eligible. `exclude`: users never to pick (decliners)."""
 	doc = _open_ticket(issue)
 	assigned = open_assignees(issue)
 	if assigned:
 		frappe.throw(
 			_("Ticket {0} is already assigned to {1}.").format(frappe.bold(issue), ", ".join(assigned))
 		)
-	ranking = routing.rank(issue, now=now, lock=True)  # locks the eligible rows until commit
+	ranking = routing.rank(issue, now=now, lock=True, exclude=exclude)  # locks the eligible rows
 	if not ranking.candidates:
 		doc.add_comment("Comment", ranking.explanation())
 		return None
@@ -52,8 +63,9 @@ def auto_assign(issue: str, now=None) -> str | None:
 	return best.user
 
 
-def assign_technician(issue: str, user: str) -> str:
-	"""Assign a named technician, checked as routing checks: a profile, not Inactive, below capacity."""
+def assign_technician(issue: str, user: str, override_reason: str | None = None) -> str:
+	"""Assign a named technician, checked as routing checks: a profile, not Inactive, below capacity.
+	A Support Manager may assign over capacity with `override_reason` (logged on the ticket)."""
 	doc = _open_ticket(issue)
 	profile = technicians.profile_of(user)
 	if not profile:
@@ -62,39 +74,103 @@ def assign_technician(issue: str, user: str) -> str:
 		frappe.throw(_("Technician {0} is Inactive.").format(frappe.bold(user)), frappe.ValidationError)
 	if user in open_assignees(issue):
 		frappe.throw(_("Ticket {0} is already assigned to {1}.").format(frappe.bold(issue), user))
-	open_tickets, capacity = frappe.db.sql(
-		"select open_tickets, capacity from `tabService Technician` where name = %s for update",
-		profile.name,
-	)[0]
-	if (open_tickets or 0) >= (capacity or 0):
-		frappe.throw(
-			_("Technician {0} already has {1} of {2} open tickets.").format(
-				frappe.bold(user), open_tickets, capacity
-			),
-			frappe.ValidationError,
-		)
-	_assign(doc, user, _("Assigned to technician {0}").format(user))
+	description = _("Assigned to technician {0}").format(user)
+	if override_reason:
+		assign_over_capacity(override_reason, _assign, doc, user, description)
+	else:
+		_assign(doc, user, description)  # guard_todo checks the capacity
 	return user
 
 
 def _assign(doc, user: str, description: str) -> None:
-	add_assignment({"assign_to": [user], "doctype": "Issue", "name": doc.name, "description": description})
+	# The caller checked the ticket (the API) or is the system (routing a new ticket, a timed-out one, a
+	# technician's decline). Frappe shares the ticket with an assignee who cannot read it, but only when the
+	# current user may share: a technician declining may not, so the share is made here.
+	if not frappe.has_permission("Issue", "read", user=user):  # no role may read tickets: share this one
+		add_docshare("Issue", doc.name, user, flags={"ignore_share_permission": True})
+	add_assignment(
+		{"assign_to": [user], "doctype": "Issue", "name": doc.name, "description": description},
+		ignore_permissions=True,
+	)
+
+
+def _locked_load(user: str) -> tuple[int, int] | None:
+	"""(open tickets, capacity) of the user's technician profile, locked until commit; None without one."""
+	row = frappe.db.sql(
+		"select open_tickets, capacity from `tabService Technician` where user = %s for update", user
+	)
+	return (row[0][0] or 0, row[0][1] or 0) if row else None
+
+
+def assign_over_capacity(reason: str | None, fn, *args, **kwargs):
+	"""`fn(*args, **kwargs)` with a manager's override of capacity (`reason`, logged on each ticket over
+	capacity). Only a Support Manager may; the reason must say something."""
+	reason = (reason or "").strip()
+	if not reason:
+		frappe.throw(_("Say why the technician should go over capacity."), frappe.ValidationError)
+	if not is_manager():
+		frappe.throw(
+			_("Only a Support Manager may assign over a technician's capacity."), frappe.PermissionError
+		)
+	with over_capacity(reason):
+		return fn(*args, **kwargs)
+
+
+@contextmanager
+def over_capacity(reason: str):
+	"""Within the block, new assignments may pass a technician's capacity (a manager's override)."""
+	saved = frappe.flags.support_plus_capacity_override
+	frappe.flags.support_plus_capacity_override = reason
+	try:
+		yield
+	finally:
+		frappe.flags.support_plus_capacity_override = saved
+
+
+def check_capacity(todo) -> None:
+	"""A new (or moved) assignment made by hand, in bulk or by routing: refused when the technician is full,
+	unless a manager's override is in force (`over_capacity`), which is then logged on the ticket."""
+	if todo.assignment_rule:
+		return
+	load = _locked_load(todo.allocated_to)
+	if not load or load[0] < load[1]:
+		return
+	reason = frappe.flags.support_plus_capacity_override
+	if reason:
+		frappe.get_doc("Issue", todo.reference_name).add_comment(
+			"Info",
+			_("{0} assigned {1} over capacity ({2} of {3} open): {4}").format(
+				frappe.utils.get_fullname(frappe.session.user), todo.allocated_to, load[0], load[1], reason
+			),
+		)
+		return
+	frappe.throw(
+		_("Technician {0} already has {1} of {2} open tickets.").format(
+			frappe.bold(todo.allocated_to), load[0], load[1]
+		)
+		+ " "
+		+ _("A Support Manager may assign over capacity with a reason."),
+		frappe.ValidationError,
+	)
 
 
 def guard_todo(todo, method=None) -> None:
-	"""ToDo `validate`: no ticket is newly given to an Inactive technician, however it is assigned."""
+	"""ToDo `validate`: no ticket is newly given to an Inactive technician, however it is assigned; a new or
+	moved assignment (not a reopened one) is within capacity (`check_capacity`)."""
 	if todo.reference_type != "Issue" or todo.status != "Open" or not todo.allocated_to:
 		return
 	before = todo.get_doc_before_save()
 	if before and before.allocated_to == todo.allocated_to and before.status == "Open":
 		return
-	if (
-		frappe.db.get_value("Service Technician", {"user": todo.allocated_to}, "status")
-		== technicians.INACTIVE
-	):
+	status = frappe.db.get_value("Service Technician", {"user": todo.allocated_to}, "status")
+	if status is None:
+		return
+	if status == technicians.INACTIVE:
 		frappe.throw(
 			_("Technician {0} is Inactive and cannot be assigned tickets.").format(
 				frappe.bold(todo.allocated_to)
 			),
 			frappe.ValidationError,
 		)
+	if not before or before.allocated_to != todo.allocated_to:
+		check_capacity(todo)

@@ -79,10 +79,17 @@ def _format_until(ts: float, now_ts: float, tz: str) -> str:
 	return at.strftime("%H:%M") if ts - now_ts < 24 * 3600 else at.strftime("%Y-%m-%d %H:%M")
 
 
-def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> Ranking:
+def rank(
+	issue: str,
+	now: datetime | str | None = None,
+	lock: bool = False,
+	users: list[str] | None = None,
+	exclude: list[str] | tuple = (),
+) -> Ranking:
 	"""The technicians who may take `issue` now, best first. With `lock`, the capacity check reads (and
 	locks until commit, in name order) the eligible technicians' rows: two processes assigning at once
-	then never both take a technician's last free place."""
+	then never both take a technician's last free place. `users` (a Skill Based Assignment Rule's users)
+	replaces the ticket's team as the pool; `exclude` leaves out these users (who declined the ticket)."""
 	ticket = frappe.db.get_value(
 		"Issue", issue, ("support_team", "required_skill", "required_skill_level", "customer"), as_dict=True
 	)
@@ -91,9 +98,15 @@ def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> R
 	now_dt = clock.now(now)
 	now_ts = to_timestamp(now_dt, site_tz)
 
-	# 1. team
-	filters = {}
-	if ticket.support_team:
+	# 1. team (or the given users)
+	filters = []
+	if exclude:
+		filters.append(["user", "not in", list(exclude)])
+	if users is not None:
+		if not users:
+			return Ranking([], {"team": 1})
+		filters.append(["user", "in", list(users)])
+	elif ticket.support_team:
 		members = frappe.get_all(
 			"Support Team Member",
 			filters={"parenttype": "Support Team", "parent": ticket.support_team},
@@ -101,7 +114,7 @@ def rank(issue: str, now: datetime | str | None = None, lock: bool = False) -> R
 		)
 		if not members:
 			return Ranking([], {"team": 1})
-		filters["name"] = ("in", members)
+		filters.append(["name", "in", members])
 	rows = frappe.get_all(
 		"Service Technician",
 		filters=filters,

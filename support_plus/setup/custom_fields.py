@@ -285,6 +285,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	}
 	add_dispatch_fields(fields)
 	add_warranty_fields(fields)
+	add_appointment_fields(fields)
 	return fields
 
 
@@ -332,5 +333,43 @@ def add_dispatch_fields(fields: dict[str, list[dict]]) -> None:
 			"options": "Service Technician",
 			"insert_after": "account_manager",
 			"description": _("Routing gives this customer's tickets to this technician first when eligible."),
+		}
+	)
+	# Accept / decline (support_plus.dispatch.acceptance): a technician's new assignment waits for them.
+	fields.setdefault("ToDo", []).extend(
+		[
+			{
+				"fieldname": "acceptance",
+				"fieldtype": "Select",
+				"label": _("Acceptance"),
+				"options": "\nPending\nAccepted\nDeclined",
+				"insert_after": "assigned_by",
+				"read_only": 1,
+				"in_standard_filter": 1,
+				"description": _("Pending: a new assignment the technician has not accepted yet."),
+			},
+			{
+				"fieldname": "acceptance_due",
+				"fieldtype": "Datetime",
+				"label": _("Accept By"),
+				"insert_after": "acceptance",
+				"read_only": 1,
+				"depends_on": "eval:doc.acceptance=='Pending'",
+			},
+		]
+	)
+
+
+def add_appointment_fields(fields: dict[str, list[dict]]) -> None:
+	"""Service Appointments (support_plus.dispatch.appointments): the customer's signature, taken on the
+	technician's phone at completion, kept on the Maintenance Visit it makes."""
+	fields.setdefault("Maintenance Visit", []).append(
+		{
+			"fieldname": "customer_signature",
+			"fieldtype": "Signature",
+			"label": _("Customer Signature"),
+			"insert_after": "customer_feedback",
+			"read_only": 1,
+			"no_copy": 1,
 		}
 	)

@@ -96,3 +96,8 @@ def open_todos(user: str) -> int:
 
 def counter(user: str) -> int:
 	return frappe.db.get_value("Service Technician", {"user": user}, "open_tickets")
+
+
+def drop_assignments(users: list[str]) -> None:
+	"""Forget the users' ticket assignments made by earlier tests of the class (rolled back with it)."""
+	frappe.db.delete("ToDo", {"reference_type": "Issue", "allocated_to": ("in", users)})

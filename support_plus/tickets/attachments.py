@@ -75,15 +75,15 @@ def check_type(filename: str) -> None:
 		)
 
 
-def attach(ticket: str, files: list[tuple[str, bytes]]) -> None:
-	"""Parsed attachments, private to the ticket."""
+def attach(ticket: str, files: list[tuple[str, bytes]], doctype: str = "Issue") -> None:
+	"""Parsed attachments, private to the ticket (or to another record of `doctype`)."""
 	for filename, content in files:
 		frappe.get_doc(
 			{
 				"doctype": "File",
 				"file_name": filename,
 				"content": content,
-				"attached_to_doctype": "Issue",
+				"attached_to_doctype": doctype,
 				"attached_to_name": ticket,
 				"is_private": 1,
 			}

@@ -10,6 +10,7 @@ STATUS_CHANGED = "Support Plus: Ticket Status Changed"
 ASSIGNED = "Support Plus: Ticket Assigned"
 PUBLIC_REPLY = "Support Plus: Reply to Customer"
 COVERAGE_ENDING = "Support Plus: Coverage Ending"
+TECHNICIAN_EN_ROUTE = "Support Plus: Technician On The Way"
 
 TRACKING = (
 	'<p>Follow your ticket on <a href="{{ portal_link }}">{{ portal_link }}</a> or reply to this email.</p>'
@@ -58,6 +59,13 @@ TEMPLATES = {
 		"{{ _('warranty') if row.kind == 'Warranty' else _('service contract') }} until "
 		"{{ frappe.format(row.expiry, 'Date') }}</li>{% endfor %}</ul>"
 		"<p>Reply to this email to extend it with a service contract.</p>",
+	),
+	TECHNICIAN_EN_ROUTE: (
+		"Your technician {{ technician_name }} is on the way",
+		"<p>Hello,</p><p>Your technician <b>{{ technician_name }}</b> is on the way for your appointment"
+		" {{ doc.name }} ({{ frappe.utils.format_datetime(doc.scheduled_start) }}"
+		"{% if doc.issue %}, ticket <b>{{ doc.issue }}</b>{% endif %}).</p>"
+		"{% if doc.address_display %}<p>{{ doc.address_display }}</p>{% endif %}",
 	),
 	ESCALATION: (
 		"Escalated: {{ doc.name }} {{ doc.subject }}",

@@ -7,6 +7,7 @@ frappe.ui.form.on("Issue", {
 	},
 	refresh(frm) {
 		support_plus.set_actions(frm);
+		support_plus.show_acceptance(frm);
 		support_plus.show_sla_health(frm);
 		if (frm.doc.is_overdue) {
 			frm.dashboard.set_headline_alert(
@@ -214,3 +215,37 @@ support_plus.escalate = (frm) => {
 	});
 	dialog.show();
 };
+
+// Accept / Decline for the assignee of a Pending assignment (support_plus/dispatch/acceptance.py).
+support_plus.ACCEPTANCE_ACTIONS = ["Accept", "Decline"];
+
+support_plus.show_acceptance = (frm) => {
+	support_plus.ACCEPTANCE_ACTIONS.forEach((label) => frm.remove_custom_button(label));
+	const user = frappe.session.user;
+	if (frm.is_new() || !JSON.parse(frm.doc._assign || "[]").includes(user)) return;
+	frappe.db
+		.get_value(
+			"ToDo",
+			{ reference_type: "Issue", reference_name: frm.doc.name, allocated_to: user, status: "Open" },
+			"acceptance"
+		)
+		.then(({ message }) => {
+			if (!message || message.acceptance !== "Pending") return;
+			frm.add_custom_button(__("Accept"), () => support_plus.respond(frm, true));
+			frm.add_custom_button(__("Decline"), () =>
+				frappe.prompt(
+					{ fieldname: "reason", fieldtype: "Small Text", label: __("Why do you decline it?"), reqd: 1 },
+					({ reason }) => support_plus.respond(frm, false, reason),
+					__("Decline {0}", [frm.doc.name]),
+					__("Decline")
+				)
+			);
+		});
+};
+
+support_plus.respond = (frm, accept, reason) =>
+	support_plus.call_and_reload(frm, "support_plus.api.respond_to_assignment", {
+		issue: frm.doc.name,
+		accept: accept ? 1 : 0,
+		reason,
+	});

@@ -25,8 +25,10 @@ class SupportPlusSettings(Document):
 			SupportPlusAutoCloseStatus,
 		)
 
+		accept_within_minutes: DF.Int
 		auto_close_after_days: DF.Int
 		auto_close_statuses: DF.Table[SupportPlusAutoCloseStatus]
+		auto_route_new_tickets: DF.Check
 		portal_allow_priority: DF.Check
 		portal_customer_wide_visibility: DF.Check
 		sla_warning_percent: DF.Percent

@@ -1,0 +1,27 @@
+"""What the technician's page /field posts (support_plus.dispatch.field). Each method finds the appointment
+only when the session user is its technician: any other appointment is "not found" (404)."""
+
+import frappe
+
+from support_plus.dispatch import field
+
+
+@frappe.whitelist(methods=["POST"])
+def set_appointment_status(
+	appointment: str,
+	status: str,
+	work_done: str | None = None,
+	time_spent_minutes: int | None = None,
+	signature: str | None = None,
+) -> str:
+	"""En Route, On Site, or Completed with the work done, the minutes spent and the customer's signature
+	(a PNG data URL); returns the new status."""
+	return field.set_status(
+		appointment, status, frappe.session.user, work_done, time_spent_minutes, signature
+	)
+
+
+@frappe.whitelist(methods=["POST"])
+def add_appointment_note(appointment: str, note: str | None = None, photos: str | list | None = None) -> None:
+	"""A note and/or photos, `[{"filename": ..., "data": <base64>}]`, on the visit's ticket."""
+	field.add_note(appointment, frappe.session.user, note, photos)

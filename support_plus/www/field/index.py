@@ -1,0 +1,19 @@
+import frappe
+from frappe import _
+
+from support_plus.dispatch.field import day_view
+from support_plus.portal.pages import require_login
+
+no_cache = 1
+
+
+def get_context(context):
+	require_login("/field")
+	try:
+		context.update(day_view(frappe.session.user))
+	except frappe.DoesNotExistError:  # no technician profile: nothing here
+		# The answer is this user's: Frappe would otherwise cache the 404 for the URL, for everyone.
+		frappe.local.no_cache = 1
+		raise frappe.PageDoesNotExistError
+	context.title = _("My Visits")
+	context.no_breadcrumbs = True
