@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from support_plus.dispatch import acceptance, assignment, workload
-from support_plus.setup.roles import is_manager
+from support_plus.utils.roles import is_manager
 
 
 def _check_ticket(issue: str, ptype: str) -> None:

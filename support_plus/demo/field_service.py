@@ -38,7 +38,11 @@ def make_field_service(company: str, holiday_list: str, desk_user) -> dict:
 	technicians = [_technician(company, holiday_list, desk_user, *t) for t in TECHNICIANS]
 	if not frappe.db.exists("Support Team", TEAM):
 		frappe.get_doc(
-			{"doctype": "Support Team", "team_name": TEAM, "members": [{"technician": t} for t in technicians]}
+			{
+				"doctype": "Support Team",
+				"team_name": TEAM,
+				"members": [{"technician": t} for t in technicians],
+			}
 		).insert(ignore_permissions=True)
 	start = getdate(today())
 	shifts = _on_call(technicians, start)
@@ -144,7 +148,9 @@ def _appointments(technicians: list[str], start) -> int:
 				n += 1
 				begin = datetime.combine(day, at)
 				end = begin + timedelta(minutes=minutes)
-				if frappe.db.exists("Service Appointment", {"technician": technician, "scheduled_start": begin}):
+				if frappe.db.exists(
+					"Service Appointment", {"technician": technician, "scheduled_start": begin}
+				):
 					continue
 				if not within_working_hours(technician, begin, end):  # a holiday
 					continue

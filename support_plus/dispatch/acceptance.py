@@ -20,9 +20,9 @@ from frappe import _
 from frappe.utils import add_to_date, cint, get_fullname
 
 from support_plus.dispatch import assignment
-from support_plus.setup.roles import SUPPORT_MANAGER
 from support_plus.tickets.lifecycle import DONE
 from support_plus.utils import clock
+from support_plus.utils.roles import SUPPORT_MANAGER
 
 PENDING, ACCEPTED, DECLINED = "Pending", "Accepted", "Declined"
 SETTING = "accept_within_minutes"

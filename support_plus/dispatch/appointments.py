@@ -30,11 +30,11 @@ from frappe.email.doctype.email_template.email_template import get_email_templat
 from frappe.utils import format_datetime, get_datetime, get_system_timezone, getdate, validate_email_address
 
 from support_plus.dispatch import technicians
-from support_plus.setup import email_templates
-from support_plus.setup.roles import is_manager
 from support_plus.sla.business_time import from_timestamp, to_timestamp
+from support_plus.tickets import email_templates
 from support_plus.tickets.notifications import can_send_email
 from support_plus.utils import clock
+from support_plus.utils.roles import is_manager
 
 SCHEDULED, EN_ROUTE, ON_SITE, COMPLETED, CANCELLED, NO_SHOW = (
 	"Scheduled",

@@ -16,8 +16,8 @@ from frappe.desk.form.assign_to import add as add_assignment
 from frappe.share import add_docshare
 
 from support_plus.dispatch import routing, technicians
-from support_plus.setup.roles import is_manager
 from support_plus.tickets.lifecycle import DONE
+from support_plus.utils.roles import is_manager
 
 MAX_SUGGESTIONS = 50
 

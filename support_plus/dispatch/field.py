@@ -116,9 +116,11 @@ def appointment_view(name: str, user: str) -> dict:
 		)
 		ticket.description = sanitize_html(ticket.description or "")
 		comm = frappe.qb.DocType("Communication")
-		history = conversation_query(doc.issue).select(
-			comm.sender_full_name, comm.sender, comm.content, comm.creation, comm.sent_or_received
-		).run(as_dict=True)
+		history = (
+			conversation_query(doc.issue)
+			.select(comm.sender_full_name, comm.sender, comm.content, comm.creation, comm.sent_or_received)
+			.run(as_dict=True)
+		)
 		for message in history:
 			message.content = sanitize_html(message.content or "")
 	return {

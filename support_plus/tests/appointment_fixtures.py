@@ -42,7 +42,9 @@ def make_address(customer: str = CUSTOMER) -> str:
 				"address_line1": "Hauptstraße 5",
 				"city": "Berlin",
 				"pincode": "10115",
-				"country": "Germany" if frappe.db.exists("Country", "Germany") else frappe.db.get_value("Country", {}),
+				"country": "Germany"
+				if frappe.db.exists("Country", "Germany")
+				else frappe.db.get_value("Country", {}),
 				"links": [{"link_doctype": "Customer", "link_name": customer}],
 			}
 		)

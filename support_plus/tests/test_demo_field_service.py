@@ -1,6 +1,8 @@
 """The demo's field service (support_plus.demo.field_service): made once, unchanged when run again, and
 every appointment inside its technician's working hours with no double booking."""
 
+import itertools
+
 import frappe
 
 from support_plus.demo import field_service
@@ -33,7 +35,7 @@ class TestDemoFieldService(SupportTestCase):
 					order_by="scheduled_start asc",
 				)
 				self.assertTrue(visits)
-				for before, after in zip(visits, visits[1:], strict=False):
+				for before, after in itertools.pairwise(visits):
 					self.assertLessEqual(before.scheduled_end, after.scheduled_start)
 				for visit in visits:
 					self.assertTrue(within_working_hours(user, visit.scheduled_start, visit.scheduled_end))

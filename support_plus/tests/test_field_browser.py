@@ -97,9 +97,11 @@ class TestFieldInABrowser(SupportTestCase):
 			time_spent.send_keys("45")
 			canvas = self.element("#signature")
 			browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
-			ActionChains(browser).move_to_element_with_offset(canvas, -100, 10).click_and_hold().move_by_offset(
-				40, -30
-			).move_by_offset(40, 40).move_by_offset(60, -20).release().perform()
+			ActionChains(browser).move_to_element_with_offset(
+				canvas, -100, 10
+			).click_and_hold().move_by_offset(40, -30).move_by_offset(40, 40).move_by_offset(
+				60, -20
+			).release().perform()
 			self.element("#action-completed").click()
 			self.status_becomes("Completed")
 			self.element("#signed")

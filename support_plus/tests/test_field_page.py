@@ -58,7 +58,9 @@ class TestFieldPage(SupportTestCase):
 		frappe.db.rollback()
 		frappe.db.delete("Service Appointment", {"technician": ("in", (cls.dan.name, cls.eve.name))})
 		frappe.db.delete("File", {"attached_to_doctype": "Issue", "attached_to_name": cls.ticket.name})
-		frappe.db.delete("File", {"attached_to_doctype": "Service Appointment", "attached_to_name": cls.later.name})
+		frappe.db.delete(
+			"File", {"attached_to_doctype": "Service Appointment", "attached_to_name": cls.later.name}
+		)
 		frappe.db.delete("Comment", {"reference_doctype": "Issue", "reference_name": cls.ticket.name})
 		frappe.delete_doc("Issue", cls.ticket.name, force=True, ignore_permissions=True)
 		frappe.db.commit()  # nosemgrep
@@ -102,7 +104,9 @@ class TestFieldPage(SupportTestCase):
 		self.assertEqual(self.get(self.as_agent, "/field").status_code, 404)
 		self.assertEqual(self.get(self.as_dan, "/field").status_code, 200)  # not a 404 cached for everyone
 		self.assertEqual(self.get(self.as_agent, f"/field/{self.own.name}").status_code, 404)
-		answer = self.post(self.as_agent, "set_appointment_status", appointment=self.own.name, status="En Route")
+		answer = self.post(
+			self.as_agent, "set_appointment_status", appointment=self.own.name, status="En Route"
+		)
 		self.assertEqual(answer.status_code, 404)
 		guest = requests.Session()
 		page = self.get(guest, "/field")
@@ -136,7 +140,9 @@ class TestFieldPage(SupportTestCase):
 		)
 		self.assertEqual(answer.status_code, 200, answer.text[:300])
 		frappe.db.rollback()
-		self.assertIn("Gas smell at the meter", frappe.db.get_value("Service Appointment", self.own.name, "notes"))
+		self.assertIn(
+			"Gas smell at the meter", frappe.db.get_value("Service Appointment", self.own.name, "notes")
+		)
 		self.assertEqual(
 			frappe.get_all(
 				"File",
