@@ -37,6 +37,10 @@ LIST_ACTIONS = """
 if (!(window.cur_list && cur_list.doctype === "Issue" && cur_list.data && !frappe.request.ajax_count)) return null;
 return cur_list.page.actions.find(".menu-item-label").map((i, e) => e.textContent.trim()).get();
 """
+WORKSPACE_DRAWN = """
+return !frappe.request.ajax_count && (frappe.get_route()[0] !== "Workspaces"
+	|| !!(frappe.workspace && frappe.workspace.editor && $(".codex-editor").length));
+"""
 # `frappe serve` has no realtime server: the desk's socket.io connection is refused in tests only.
 NOT_AN_ERROR = ("/socket.io/", "favicon.ico")
 
@@ -51,7 +55,9 @@ def drop_orphan_issue_fields() -> None:
 	frappe.clear_cache(doctype="Issue")
 
 
-class TestDeskInABrowser(SlaTestCase):
+class DeskBrowserCase(SlaTestCase):
+	"""The web server, a headless Chromium, two tickets and the helpers the desk browser tests share."""
+
 	isolate_tests = False  # the web server is another process: what it must see is committed
 
 	@classmethod
@@ -119,6 +125,9 @@ class TestDeskInABrowser(SlaTestCase):
 		self.wait.until(
 			lambda b: b.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)")
 		)
+		# Let the landing workspace finish drawing: Frappe's workspace page throws (reading 'name') when
+		# the route changes while it is still loading its pages.
+		self.wait.until(lambda b: b.execute_script(WORKSPACE_DRAWN))
 		self.js(RECORD_MESSAGES)
 		self.browser.get_log("browser")  # start counting console errors from here
 
@@ -159,7 +168,8 @@ class TestDeskInABrowser(SlaTestCase):
 		os.makedirs(artifacts, exist_ok=True)
 		self.browser.save_screenshot(os.path.join(artifacts, name))
 
-	# --- tests ---------------------------------------------------------------------------------------
+
+class TestDeskInABrowser(DeskBrowserCase):
 
 	def test_agent_opens_a_ticket_changes_its_priority_and_saves(self):
 		try:
@@ -168,7 +178,7 @@ class TestDeskInABrowser(SlaTestCase):
 			self.js("frappe.set_route('List', 'Issue')")
 			self.wait.until(lambda b: b.execute_script(LIST_ACTIONS))
 			actions = set(self.js(LIST_ACTIONS))
-			self.assertLessEqual({"Set Status", "Set Priority", "Add Assignee"}, actions)
+			self.assertLessEqual({"Set Status", "Set Priority", "Change Assignee"}, actions)
 			self.assertEqual(actions & {"Set as Open", "Set as Closed"}, set())
 			self.assert_no_errors("agent opens the ticket list")
 
