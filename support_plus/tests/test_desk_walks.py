@@ -222,7 +222,7 @@ class TestDeskWalks(DeskBrowserCase):
 			self.check_rows(self.bulk)
 			self.list_action("Change Assignee")
 			self.pick_in_dialog("assign_to", AGENT, AGENT)
-			self.assertEqual(self.js("return cur_dialog.get_value('assign_mode')"), "Replace")
+			self.assertEqual(Select(self.dialog_input("assign_mode", "select")).first_selected_option.get_attribute("value"), "Replace")
 			self.click_primary()
 			self.until_db(
 				lambda: all(
@@ -270,13 +270,13 @@ class TestDeskWalks(DeskBrowserCase):
 			# The number as the caller gives it finds Greta and her customer.
 			phone = self.dialog_input("contact_phone")
 			phone.send_keys(TYPED_NUMBER, Keys.TAB)
-			self.wait.until(lambda b: b.execute_script("return cur_dialog.get_value('contact')") == self.contact)
+			self.wait.until(lambda b: b.execute_script("return support_plus.phone_dialog.get_value('contact')") == self.contact)
 			self.wait.until(
-				lambda b: b.execute_script("return cur_dialog.get_value('customer')") == CUSTOMER
+				lambda b: b.execute_script("return support_plus.phone_dialog.get_value('customer')") == CUSTOMER
 			)
 			self.wait.until(
 				lambda b: CONTACT_EMAIL in b.execute_script(
-					"return cur_dialog.fields_dict.caller_info.$wrapper.text()"
+					"return support_plus.phone_dialog.fields_dict.caller_info.$wrapper.text()"
 				)
 			)
 			self.dialog_input("subject").send_keys(f"{SUBJECT}X-ray sensor not detected")
