@@ -253,7 +253,11 @@ class TestDeskWalks(DeskBrowserCase):
 			self.browser.get(self.server.url + "/app/support")
 			self.wait.until(lambda b: b.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)"))
 			self.js(RECORD_MESSAGES)  # a new page: record its messages too
-			shortcuts = self.wait.until(lambda b: self.shortcuts() if "Phone Ticket" in self.shortcuts() else None)
+			# (the counts arrive after the widgets)
+			shortcuts = self.wait.until(
+				lambda b: (lambda s: s if "Phone Ticket" in s and s.get("Escalated Tickets") and s.get(
+					"My Open Tickets") else None)(self.shortcuts())
+			)
 			self.assertRegex(shortcuts["My Open Tickets"], r"\d+ open")
 			self.assertRegex(shortcuts["Escalated Tickets"], r"\d+ escalated")
 			links = self.js("return $('.links-widget-box .link-item').map((i, e) => e.textContent.trim()).get()")
