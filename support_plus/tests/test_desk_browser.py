@@ -169,7 +169,6 @@ class DeskBrowserCase(SlaTestCase):
 
 
 class TestDeskInABrowser(DeskBrowserCase):
-
 	def test_agent_opens_a_ticket_changes_its_priority_and_saves(self):
 		try:
 			self.login(AGENT)

@@ -14,7 +14,9 @@ from support_plus.tests.utils import AGENT, MANAGER, SupportTestCase
 
 
 def ticket(subject: str, status: str = "Open") -> str:
-	doc = frappe.get_doc({"doctype": "Issue", "subject": subject, "raised_by": "v@desk-views.example"}).insert()
+	doc = frappe.get_doc(
+		{"doctype": "Issue", "subject": subject, "raised_by": "v@desk-views.example"}
+	).insert()
 	if status != "Open":
 		doc.status = status
 		doc.save()
@@ -40,8 +42,12 @@ class TestDeskViews(SupportTestCase):
 			},
 			links,
 		)
-		blocks = [b["data"].get("shortcut_name") or b["data"].get("card_name") for b in json.loads(ws.content)]
-		self.assertLessEqual({"My Open Tickets", "Escalated Tickets", "Phone Ticket", "Support Plus"}, set(blocks))
+		blocks = [
+			b["data"].get("shortcut_name") or b["data"].get("card_name") for b in json.loads(ws.content)
+		]
+		self.assertLessEqual(
+			{"My Open Tickets", "Escalated Tickets", "Phone Ticket", "Support Plus"}, set(blocks)
+		)
 		self.assertEqual(
 			next(s.url for s in ws.shortcuts if s.label == "Phone Ticket"), desk_views.PHONE_TICKET_URL
 		)
@@ -54,7 +60,9 @@ class TestDeskViews(SupportTestCase):
 		frappe.get_doc("Issue", mine_closed).db_set("status", "Closed")
 		frappe.set_user(AGENT)
 		# The shortcut's filter is JavaScript evaluated in the desk; here with the agent's name in it.
-		filters = json.loads(desk_views.MY_OPEN_TICKETS.replace('"%" + frappe.session.user + "%"', f'"%{AGENT}%"'))
+		filters = json.loads(
+			desk_views.MY_OPEN_TICKETS.replace('"%" + frappe.session.user + "%"', f'"%{AGENT}%"')
+		)
 		found = frappe.get_list("Issue", filters=filters, pluck="name")
 		self.assertIn(mine, found)
 		self.assertNotIn(theirs, found)
@@ -84,7 +92,9 @@ class TestDeskViews(SupportTestCase):
 	def test_a_list_setting_of_the_site_is_kept(self):
 		ours = frappe.db.get_value("List View Settings", "Issue", "fields")
 		try:
-			frappe.db.set_value("List View Settings", "Issue", "fields", json.dumps([{"fieldname": "priority"}]))
+			frappe.db.set_value(
+				"List View Settings", "Issue", "fields", json.dumps([{"fieldname": "priority"}])
+			)
 			desk_views.ensure_issue_list_columns()
 			self.assertEqual(
 				json.loads(frappe.db.get_value("List View Settings", "Issue", "fields")),

@@ -140,6 +140,7 @@ class TestDeskWalks(DeskBrowserCase):
 
 	def list_action(self, label: str):
 		"""Open the list's Actions menu and choose `label`, as a person does."""
+
 		def visible(selector, text=None):
 			return lambda b: next(
 				(
@@ -168,8 +169,10 @@ class TestDeskWalks(DeskBrowserCase):
 			names,
 		)
 		self.wait.until(
-			lambda b: b.execute_script(LIST_READY)
-			and sorted(b.execute_script("return cur_list.data.map((d) => d.name)")) == sorted(names)
+			lambda b: (
+				b.execute_script(LIST_READY)
+				and sorted(b.execute_script("return cur_list.data.map((d) => d.name)")) == sorted(names)
+			)
 		)
 
 	def check_rows(self, names: list[str]):
@@ -196,7 +199,9 @@ class TestDeskWalks(DeskBrowserCase):
 			self.list_only(self.bulk)
 			self.check_rows(self.bulk)
 			self.list_action("Set Priority")
-			title = self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show .modal-title")))
+			title = self.wait.until(
+				EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show .modal-title"))
+			)
 			self.assertEqual(title.text, "Set Priority: 2 tickets")
 			self.pick_in_dialog("priority", "High", "High")
 			self.click_primary()
@@ -222,7 +227,12 @@ class TestDeskWalks(DeskBrowserCase):
 			self.check_rows(self.bulk)
 			self.list_action("Change Assignee")
 			self.pick_in_dialog("assign_to", AGENT, AGENT)
-			self.assertEqual(Select(self.dialog_input("assign_mode", "select")).first_selected_option.get_attribute("value"), "Replace")
+			self.assertEqual(
+				Select(self.dialog_input("assign_mode", "select")).first_selected_option.get_attribute(
+					"value"
+				),
+				"Replace",
+			)
 			self.click_primary()
 			self.until_db(
 				lambda: all(
@@ -236,9 +246,7 @@ class TestDeskWalks(DeskBrowserCase):
 			)
 			for name in self.bulk:
 				self.assertEqual(
-					frappe.db.get_value(
-						"ToDo", {"reference_name": name, "allocated_to": MANAGER}, "status"
-					),
+					frappe.db.get_value("ToDo", {"reference_name": name, "allocated_to": MANAGER}, "status"),
 					"Cancelled",
 				)
 			self.assert_no_errors("agent replaces the assignees")
@@ -251,17 +259,28 @@ class TestDeskWalks(DeskBrowserCase):
 			self.browser.set_window_size(1366, 900)
 			# The Support workspace: our shortcuts (with their counts) and links; Phone Ticket opens the dialog.
 			self.browser.get(self.server.url + "/app/support")
-			self.wait.until(lambda b: b.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)"))
+			self.wait.until(
+				lambda b: b.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)")
+			)
 			self.js(RECORD_MESSAGES)  # a new page: record its messages too
 			# (the counts arrive after the widgets)
 			shortcuts = self.wait.until(
-				lambda b: (lambda s: s if "Phone Ticket" in s and s.get("Escalated Tickets") and s.get(
-					"My Open Tickets") else None)(self.shortcuts())
+				lambda b: (
+					lambda s: (
+						s
+						if "Phone Ticket" in s and s.get("Escalated Tickets") and s.get("My Open Tickets")
+						else None
+					)
+				)(self.shortcuts())
 			)
 			self.assertRegex(shortcuts["My Open Tickets"], r"\d+ open")
 			self.assertRegex(shortcuts["Escalated Tickets"], r"\d+ escalated")
-			links = self.js("return $('.links-widget-box .link-item').map((i, e) => e.textContent.trim()).get()")
-			self.assertLessEqual({"SLA Compliance", "Escalation Rules", "Escalations", "Follow-ups"}, set(links))
+			links = self.js(
+				"return $('.links-widget-box .link-item').map((i, e) => e.textContent.trim()).get()"
+			)
+			self.assertLessEqual(
+				{"SLA Compliance", "Escalation Rules", "Escalations", "Follow-ups"}, set(links)
+			)
 			self.assert_no_errors("agent opens the Support workspace")
 			next(
 				e
@@ -274,13 +293,22 @@ class TestDeskWalks(DeskBrowserCase):
 			# The number as the caller gives it finds Greta and her customer.
 			phone = self.dialog_input("contact_phone")
 			phone.send_keys(TYPED_NUMBER, Keys.TAB)
-			self.wait.until(lambda b: b.execute_script("return support_plus.phone_dialog.get_value('contact')") == self.contact)
 			self.wait.until(
-				lambda b: b.execute_script("return support_plus.phone_dialog.get_value('customer')") == CUSTOMER
+				lambda b: (
+					b.execute_script("return support_plus.phone_dialog.get_value('contact')") == self.contact
+				)
 			)
 			self.wait.until(
-				lambda b: CONTACT_EMAIL in b.execute_script(
-					"return support_plus.phone_dialog.fields_dict.caller_info.$wrapper.text()"
+				lambda b: (
+					b.execute_script("return support_plus.phone_dialog.get_value('customer')") == CUSTOMER
+				)
+			)
+			self.wait.until(
+				lambda b: (
+					CONTACT_EMAIL
+					in b.execute_script(
+						"return support_plus.phone_dialog.fields_dict.caller_info.$wrapper.text()"
+					)
 				)
 			)
 			self.dialog_input("subject").send_keys(f"{SUBJECT}X-ray sensor not detected")
@@ -300,13 +328,20 @@ class TestDeskWalks(DeskBrowserCase):
 			self.assert_no_errors("agent saves a phone ticket")
 
 			# My Open Tickets, one click: the new ticket is there.
-			self.assertIn(ticket, self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show .msgprint"))).text)
+			self.assertIn(
+				ticket,
+				self.wait.until(
+					EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show .msgprint"))
+				).text,
+			)
 			self.browser.find_element(By.CSS_SELECTOR, ".modal.show .btn-modal-close").click()
 			self.wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".modal.show"))
 			self.click_button("My Open Tickets")
 			self.wait.until(
-				lambda b: b.execute_script(LIST_READY)
-				and ticket in b.execute_script("return cur_list.data.map((d) => d.name)")
+				lambda b: (
+					b.execute_script(LIST_READY)
+					and ticket in b.execute_script("return cur_list.data.map((d) => d.name)")
+				)
 			)
 
 			# Reply to Customer reaches the contact, not the agent.
@@ -346,8 +381,10 @@ class TestDeskWalks(DeskBrowserCase):
 			self.dialog_input("reason", "textarea").send_keys("Practice cannot take X-rays today")
 			self.click_primary()
 			self.until_db(
-				lambda: frappe.db.get_value("Issue", ticket, "escalation_count") == 1
-				and frappe.db.exists("Issue Escalation", {"issue": ticket, "escalated_by": AGENT}),
+				lambda: (
+					frappe.db.get_value("Issue", ticket, "escalation_count") == 1
+					and frappe.db.exists("Issue Escalation", {"issue": ticket, "escalated_by": AGENT})
+				),
 				"the escalation",
 			)
 			self.wait.until(lambda b: b.execute_script(FORM_IDLE))

@@ -35,12 +35,20 @@ class TestPhoneIntake(SupportTestCase):
 		super().setUpClass()
 		cls.customer = make_customer("Phone Intake Dental")
 		cls.other_customer = make_customer("Phone Intake Optics")
-		cls.uwe = make_contact("Uwe Phonetest", "uwe@phone-intake.example", ["+49 30 5550 1234"], [cls.customer])
+		cls.uwe = make_contact(
+			"Uwe Phonetest", "uwe@phone-intake.example", ["+49 30 5550 1234"], [cls.customer]
+		)
 		cls.mia = make_contact(
-			"Mia Phonetest", "mia@phone-intake.example", ["+1 555 0199", "0171 5550 9876"], [cls.other_customer]
+			"Mia Phonetest",
+			"mia@phone-intake.example",
+			["+1 555 0199", "0171 5550 9876"],
+			[cls.other_customer],
 		)
 		cls.both = make_contact(
-			"Bo Phonetest", "bo@phone-intake.example", ["+44 20 5550 4242"], [cls.customer, cls.other_customer]
+			"Bo Phonetest",
+			"bo@phone-intake.example",
+			["+44 20 5550 4242"],
+			[cls.customer, cls.other_customer],
 		)
 		cls.no_mail = make_contact("Nils Phonetest", None, ["+33 1 5550 7777"], [cls.customer])
 
@@ -72,7 +80,8 @@ class TestPhoneIntake(SupportTestCase):
 		self.assertEqual(doc.get_assigned_users(), {AGENT})
 		self.assertTrue(
 			frappe.db.exists(
-				"ToDo", {"reference_type": "Issue", "reference_name": name, "allocated_to": AGENT, "status": "Open"}
+				"ToDo",
+				{"reference_type": "Issue", "reference_name": name, "allocated_to": AGENT, "status": "Open"},
 			)
 		)
 
@@ -124,7 +133,11 @@ class TestPhoneIntake(SupportTestCase):
 		)
 		self.assertRaises(frappe.DoesNotExistError, create_phone_ticket, "Ghost", contact="No Such Contact")
 		self.assertRaisesRegex(
-			frappe.ValidationError, "has no email address", create_phone_ticket, "No mail", contact=self.no_mail
+			frappe.ValidationError,
+			"has no email address",
+			create_phone_ticket,
+			"No mail",
+			contact=self.no_mail,
 		)
 		self.assertEqual(frappe.db.count("Issue"), count)
 
