@@ -123,7 +123,7 @@ class DeskBrowserCase(SlaTestCase):
 		self.wait.until(
 			lambda b: b.execute_script(
 				"return !!(window.frappe && frappe.boot && frappe.session && frappe.session.user === arguments[0]"
-				" && window.cur_list && cur_list.doctype === 'Issue' && !frappe.request.ajax_count)",
+				" && !frappe.request.ajax_count)",
 				user,
 			)
 		)
