@@ -51,7 +51,9 @@ def drop_orphan_issue_fields() -> None:
 	frappe.clear_cache(doctype="Issue")
 
 
-class TestDeskInABrowser(SlaTestCase):
+class DeskBrowserCase(SlaTestCase):
+	"""The web server, a headless Chromium, two tickets and the helpers the desk browser tests share."""
+
 	isolate_tests = False  # the web server is another process: what it must see is committed
 
 	@classmethod
@@ -111,13 +113,19 @@ class TestDeskInABrowser(SlaTestCase):
 
 	def login(self, user: str):
 		self.browser.delete_all_cookies()
-		self.browser.get(self.server.url + "/login")
+		# Straight to the ticket list: Frappe's landing workspace throws (reading 'name') when the route
+		# changes while it is still loading its pages, a console error of the harness, not of the desk.
+		self.browser.get(self.server.url + "/login?redirect-to=/app/issue")
 		self.wait.until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys(user)
 		self.browser.find_element(By.ID, "login_password").send_keys(PASSWORD)
 		self.browser.find_element(By.CSS_SELECTOR, ".btn-login").click()
-		self.wait.until(lambda b: "/app" in b.current_url)
+		self.wait.until(lambda b: "/login" not in b.current_url)
 		self.wait.until(
-			lambda b: b.execute_script("return !!(window.frappe && frappe.boot && frappe.boot.user)")
+			lambda b: b.execute_script(
+				"return !!(window.frappe && frappe.boot && frappe.session && frappe.session.user === arguments[0]"
+				" && !frappe.request.ajax_count)",
+				user,
+			)
 		)
 		self.js(RECORD_MESSAGES)
 		self.browser.get_log("browser")  # start counting console errors from here
@@ -159,8 +167,8 @@ class TestDeskInABrowser(SlaTestCase):
 		os.makedirs(artifacts, exist_ok=True)
 		self.browser.save_screenshot(os.path.join(artifacts, name))
 
-	# --- tests ---------------------------------------------------------------------------------------
 
+class TestDeskInABrowser(DeskBrowserCase):
 	def test_agent_opens_a_ticket_changes_its_priority_and_saves(self):
 		try:
 			self.login(AGENT)
@@ -168,7 +176,7 @@ class TestDeskInABrowser(SlaTestCase):
 			self.js("frappe.set_route('List', 'Issue')")
 			self.wait.until(lambda b: b.execute_script(LIST_ACTIONS))
 			actions = set(self.js(LIST_ACTIONS))
-			self.assertLessEqual({"Set Status", "Set Priority", "Add Assignee"}, actions)
+			self.assertLessEqual({"Set Status", "Set Priority", "Change Assignee"}, actions)
 			self.assertEqual(actions & {"Set as Open", "Set as Closed"}, set())
 			self.assert_no_errors("agent opens the ticket list")
 
