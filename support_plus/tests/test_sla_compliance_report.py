@@ -96,6 +96,25 @@ class TestSlaComplianceReport(SlaTestCase):
 		self.assertEqual(by_assignee["Rita Report"].response_met, 1)
 		self.assertNotIn(agent, by_assignee)
 
+	def test_counts_only_the_tickets_the_viewer_may_read(self):
+		mine, other = make_customer("SP Report Own Customer"), make_customer("SP Report Other Customer")
+		agent = make_user("sp-report-restricted@example.com", ["Support Agent"])
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": agent, "allow": "Customer", "for_value": mine}
+		).insert(ignore_permissions=True)
+		for customer in (mine, other, other):
+			doc = self.ticket("2026-03-02 10:00:00", customer=customer)
+			self.move(doc, "2026-03-02 11:00:00", "Replied")
+		everyone = self.rows("Customer")
+		self.assertEqual((everyone[mine].tickets, everyone[other].tickets), (1, 2))
+		frappe.set_user(agent)
+		try:
+			restricted = self.rows("Customer")
+		finally:
+			frappe.set_user("Administrator")
+		self.assertNotIn(other, restricted)
+		self.assertEqual((restricted[mine].tickets, restricted[mine].response_met), (1, 1))
+
 	def test_bad_filters_are_refused(self):
 		self.assertRaises(
 			frappe.ValidationError,

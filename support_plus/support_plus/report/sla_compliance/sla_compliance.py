@@ -6,11 +6,15 @@ priority, issue type, customer, assignee or week. One aggregate query, whatever 
 A clock counts once it is decided: met or missed by the one SLA rule (support_plus.sla.health), i.e.
 answered (or resolved), or past its deadline while it runs. Tickets whose clock is still running within
 its time are not counted yet. The Total row is computed from the counts (the
-share of all decided clocks), not as an average of the groups' percentages.
+share of all decided clocks), not as an average of the groups' percentages. It counts only the tickets the
+viewer may read (Frappe's match conditions: User Permissions, shares, the project rule).
 """
+
+from pypika.terms import LiteralValue
 
 import frappe
 from frappe import _
+from frappe.desk.reportview import build_match_conditions
 from frappe.query_builder import Case, CustomFunction
 from frappe.query_builder.functions import Coalesce, Count, Date, Sum
 from frappe.utils import formatdate, get_fullname
@@ -102,6 +106,9 @@ def data(filters, group_by: str) -> list[dict]:
 	)
 	if filters.get("service_level_agreement"):
 		query = query.where(issue.service_level_agreement == filters.service_level_agreement)
+	match = build_match_conditions("Issue")
+	if match:
+		query = query.where(LiteralValue(f"({match})"))
 	rows = query.run(as_dict=True)
 	not_set = _("Not Set")
 	for row in rows:
