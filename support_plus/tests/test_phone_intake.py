@@ -90,6 +90,23 @@ class TestPhoneIntake(SupportTestCase):
 		self.assertEqual(comm.recipients, "uwe@phone-intake.example")
 		self.assertNotIn(AGENT, comm.recipients)
 
+	def test_no_reply_goes_to_the_agent_of_a_ticket_without_a_contact(self):
+		frappe.set_user(AGENT)
+		name = create_phone_ticket("Caller hung up before giving a name", customer=self.customer)
+		self.assertIsNone(frappe.db.get_value("Issue", name, "contact"))
+		with self.assertRaisesRegex(frappe.ValidationError, "no customer email"):
+			reply_to_customer(name, "Who are you?")
+		self.assertFalse(
+			frappe.db.exists(
+				"Communication",
+				{"reference_doctype": "Issue", "reference_name": name, "sent_or_received": "Sent"},
+			)
+		)
+		# Once the caller's contact is linked, the reply reaches them.
+		frappe.db.set_value("Issue", name, {"contact": self.uwe, "raised_by": "uwe@phone-intake.example"})
+		comm = frappe.get_doc("Communication", reply_to_customer(name, "Found you."))
+		self.assertEqual(comm.recipients, "uwe@phone-intake.example")
+
 	def test_an_agent_with_a_technician_profile_is_assigned_too(self):
 		# The ToDo guard (support_plus.dispatch.assignment) and the load counter see this assignment too.
 		user = self.tech

@@ -4,6 +4,8 @@ customer's last message (In-Reply-To/References: support_plus.email_channel.thre
 
 Frappe's email composer stays available for free-form email; it threads the same way."""
 
+from email.utils import parseaddr
+
 import frappe
 from frappe import _
 from frappe.email.email_body import get_message_id
@@ -23,6 +25,7 @@ def reply_to_customer(issue: str, message: str) -> str:
 		frappe.throw(_("Only support staff reply to customers."), frappe.PermissionError)
 	if doc.status in FINAL:
 		frappe.throw(_("Ticket {0} is {1}: reopen it first.").format(frappe.bold(doc.name), _(doc.status)))
+	require_customer_address(doc)
 	message = sanitize_html(message or "")
 	if not strip_html(message).strip():
 		frappe.throw(_("Write a reply."), frappe.MandatoryError)
@@ -48,6 +51,19 @@ def reply_to_customer(issue: str, message: str) -> str:
 		doc.status = REPLIED
 		doc.save()
 	return comm.name
+
+
+def require_customer_address(doc) -> None:
+	"""A reply goes to the ticket's sender: refuse one that would reach nobody, or a colleague instead of
+	the customer (a phone ticket typed without a contact is raised by the agent who took the call)."""
+	address = parseaddr(doc.raised_by or "")[1]
+	staff = address and frappe.db.get_value("User", {"email": address, "user_type": "System User"})
+	if not address or (staff and not doc.contact):
+		frappe.throw(
+			_("Ticket {0} has no customer email to reply to: link the customer's contact first.").format(
+				frappe.bold(doc.name)
+			)
+		)
 
 
 def last_customer_message(ticket: str) -> str | None:
