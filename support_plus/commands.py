@@ -1,5 +1,6 @@
 """bench commands of support_plus."""
 
+import time
 from contextlib import contextmanager
 
 import click
@@ -34,6 +35,36 @@ def support_plus_sla_backfill(context):
 	click.secho(f"SLA state computed for {count} tickets.", fg="green")
 
 
+@click.command("support-plus-mail-sink")
+@click.option("--port", default=2525, show_default=True, help="The loopback port to listen on.")
+@pass_context
+def support_plus_mail_sink(context, port):
+	"""Keep the site's outgoing mail on this machine: a local SMTP sink, made the default outgoing
+	account. Each email is printed and saved under sites/SITE/private/mail-sink/. Stop with Ctrl+C."""
+	import frappe
+
+	from support_plus.demo.mail_sink import SmtpSink, use_sink
+
+	def show(message, path):
+		click.echo(f"{message['Date']}  {message['From']} -> {message['To']}: {message['Subject']}  ({path})")
+
+	with connected(context):
+		directory = frappe.get_site_path("private", "mail-sink")
+		sink = SmtpSink(port, directory, show)
+		account = use_sink(sink.port)
+		frappe.db.commit()
+	click.secho(
+		f"Email Account {account!r} now sends to 127.0.0.1:{sink.port}; mail is kept in {directory}.\n"
+		"Frappe sends queued mail from its scheduler: keep `bench start` running. Ctrl+C stops the sink.",
+		fg="green",
+	)
+	try:
+		while True:
+			time.sleep(3600)
+	except KeyboardInterrupt:
+		sink.stop()
+
+
 @contextmanager
 def connected(context):
 	"""The command's site, connected for the block."""
@@ -53,4 +84,4 @@ def progress(items, label):
 		yield from bar
 
 
-commands = [support_plus_demo, support_plus_sla_backfill]
+commands = [support_plus_demo, support_plus_sla_backfill, support_plus_mail_sink]

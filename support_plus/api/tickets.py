@@ -128,13 +128,24 @@ def create_phone_ticket(
 	issue_type: str | None = None,
 	description: str | None = None,
 	contact: str | None = None,
+	new_contact_name: str | None = None,
+	new_contact_email: str | None = None,
 ) -> str:
 	"""Phone intake: save a ticket while the customer is on the line; returns the ticket number. With a
 	`contact`, the ticket is raised by the contact's email and linked to it and its customer (which must be
-	`customer` when given); the caller is assigned."""
+	`customer` when given); a caller not on file is added as a Contact of `customer` from
+	`new_contact_name` and `new_contact_email` (Contact create permission). The caller is assigned."""
 	frappe.has_permission("Issue", "create", throw=True)
 	return intake.create_phone_ticket(
-		subject, customer, contact_phone, priority, issue_type, description, contact
+		subject,
+		customer,
+		contact_phone,
+		priority,
+		issue_type,
+		description,
+		contact,
+		new_contact_name,
+		new_contact_email,
 	)
 
 

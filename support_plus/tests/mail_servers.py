@@ -16,14 +16,10 @@ import threading
 import time
 from pathlib import Path
 
+from support_plus.demo.mail_sink import SmtpSink, free_port
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 PASSWORD = "loopback-secret"
-
-
-def free_port() -> int:
-	with socket.socket() as sock:
-		sock.bind(("127.0.0.1", 0))
-		return sock.getsockname()[1]
 
 
 class Dovecot:
@@ -102,59 +98,3 @@ userdb {{
 	def stop(self) -> None:
 		subprocess.run([DOVECOT, "-c", str(self.config), "stop"], check=False, capture_output=True)
 		shutil.rmtree(self.dir, ignore_errors=True)
-
-
-class SmtpSink(socketserver.ThreadingTCPServer):
-	"""An SMTP server (RFC 5321's minimum, AUTH accepted) that keeps every message it is given."""
-
-	daemon_threads = True
-	allow_reuse_address = True
-
-	def __init__(self):
-		self.messages: list[email.message.Message] = []
-		self.raw_messages: list[bytes] = []
-		super().__init__(("127.0.0.1", free_port()), _SmtpSession)
-		self.port = self.server_address[1]
-		threading.Thread(target=self.serve_forever, daemon=True).start()
-
-	def wait_for(self, count: int, timeout: float = 10) -> list[email.message.Message]:
-		deadline = time.monotonic() + timeout
-		while len(self.messages) < count and time.monotonic() < deadline:
-			time.sleep(0.05)
-		return self.messages
-
-	def stop(self) -> None:
-		self.shutdown()
-		self.server_close()
-
-
-class _SmtpSession(socketserver.StreamRequestHandler):
-	def reply(self, line: str) -> None:
-		self.wfile.write(line.encode() + b"\r\n")
-
-	def handle(self):
-		self.reply("220 sink ESMTP")
-		while line := self.rfile.readline():
-			command = line.decode("utf-8", "replace").strip()
-			verb = command.split(" ", 1)[0].upper()
-			if verb == "EHLO":
-				self.reply("250-sink")
-				self.reply("250-AUTH PLAIN LOGIN")
-				self.reply("250 8BITMIME")
-			elif verb == "AUTH":
-				self.reply("235 2.7.0 Authentication successful")
-			elif verb == "DATA":
-				self.reply("354 End data with <CR><LF>.<CR><LF>")
-				lines = []
-				while (data := self.rfile.readline()) not in (b".\r\n", b".\n", b""):
-					lines.append(data[1:] if data.startswith(b"..") else data)
-				self.server.raw_messages.append(b"".join(lines))
-				self.server.messages.append(
-					email.message_from_bytes(b"".join(lines), policy=email.policy.default)
-				)
-				self.reply("250 OK")
-			elif verb == "QUIT":
-				self.reply("221 Bye")
-				return
-			else:  # HELO, MAIL, RCPT, RSET, NOOP
-				self.reply("250 OK")

@@ -107,6 +107,45 @@ class TestPhoneIntake(SupportTestCase):
 		comm = frappe.get_doc("Communication", reply_to_customer(name, "Found you."))
 		self.assertEqual(comm.recipients, "uwe@phone-intake.example")
 
+	def test_a_caller_not_on_file_is_added_as_a_contact_of_the_customer(self):
+		frappe.set_user(AGENT)
+		name = create_phone_ticket(
+			"Chair lift stuck",
+			customer=self.customer,
+			contact_phone="+49 30 5550 8080",
+			new_contact_name="Jana Newcaller",
+			new_contact_email="Jana@Phone-Intake.example",
+		)
+		doc = frappe.get_doc("Issue", name)
+		self.assertEqual(doc.raised_by, "jana@phone-intake.example")
+		contact = frappe.get_doc("Contact", doc.contact)
+		self.assertEqual((contact.first_name, contact.last_name), ("Jana", "Newcaller"))
+		self.assertEqual(
+			[(l.link_doctype, l.link_name) for l in contact.links], [("Customer", self.customer)]
+		)
+		self.assertEqual([p.phone for p in contact.phone_nos], ["+49 30 5550 8080"])
+		# The next call from that number finds her; the same email again is the same contact.
+		self.assertIn(contact.name, [c["contact"] for c in find_callers("030 5550 8080")])
+		again = create_phone_ticket(
+			"Chair lift stuck again",
+			customer=self.customer,
+			new_contact_name="Jana N.",
+			new_contact_email="jana@phone-intake.example",
+		)
+		self.assertEqual(frappe.db.get_value("Issue", again, "contact"), contact.name)
+
+	def test_a_new_caller_needs_a_name_an_email_and_a_customer(self):
+		frappe.set_user(AGENT)
+		before = (frappe.db.count("Contact"), frappe.db.count("Issue"))
+		for kwargs in (
+			{"customer": self.customer, "new_contact_name": "No Mail"},
+			{"customer": self.customer, "new_contact_name": "Bad Mail", "new_contact_email": "not-an-email"},
+			{"new_contact_name": "No Customer", "new_contact_email": "nocust@phone-intake.example"},
+		):
+			with self.assertRaises(frappe.ValidationError, msg=kwargs):
+				create_phone_ticket("Caller without details", **kwargs)
+		self.assertEqual((frappe.db.count("Contact"), frappe.db.count("Issue")), before)
+
 	def test_an_agent_with_a_technician_profile_is_assigned_too(self):
 		# The ToDo guard (support_plus.dispatch.assignment) and the load counter see this assignment too.
 		user = self.tech

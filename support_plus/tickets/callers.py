@@ -109,3 +109,36 @@ def caller(contact: str, customer: str | None) -> dict:
 			)
 		)
 	return {"customer": customer or (linked[0] if linked else None), "raised_by": email}
+
+
+def new_contact(full_name: str | None, email: str | None, phone: str | None, customer: str | None) -> str:
+	"""A caller not on file yet, added while they are on the line: a Contact of `customer` with their
+	email (the replies go there) and number. An email that already belongs to a contact is that contact
+	(no duplicate); the caller's checks then apply to it."""
+	full_name = (full_name or "").strip()
+	email = (email or "").strip().lower()
+	if not full_name or not email:
+		frappe.throw(_("A new caller needs a name and an email address."), frappe.MandatoryError)
+	frappe.utils.validate_email_address(email, throw=True)
+	if not customer:
+		frappe.throw(_("Choose the customer the new caller belongs to."), frappe.MandatoryError)
+	if not frappe.db.exists("Customer", customer):
+		frappe.throw(
+			_("Customer {0} does not exist.").format(frappe.bold(customer)), frappe.DoesNotExistError
+		)
+	existing = frappe.db.get_value("Contact Email", {"email_id": email, "parenttype": "Contact"}, "parent")
+	if existing:
+		return existing
+	frappe.has_permission("Contact", "create", throw=True)
+	first_name, _space, last_name = full_name.partition(" ")
+	contact = frappe.get_doc(
+		{
+			"doctype": "Contact",
+			"first_name": first_name,
+			"last_name": last_name,
+			"email_ids": [{"email_id": email, "is_primary": 1}],
+			"phone_nos": [{"phone": phone, "is_primary_phone": 1}] if phone else [],
+			"links": [{"link_doctype": "Customer", "link_name": customer}],
+		}
+	)
+	return contact.insert().name

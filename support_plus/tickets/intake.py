@@ -35,19 +35,26 @@ def create_phone_ticket(
 	issue_type: str | None = None,
 	description: str | None = None,
 	contact: str | None = None,
+	new_contact_name: str | None = None,
+	new_contact_email: str | None = None,
 ) -> str:
 	"""Saved while the agent is on the call: only a subject is required. With a `contact` (found by its
 	number, support_plus.tickets.callers) the ticket is raised by the contact's email and linked to the
-	contact and its customer. The agent who took the call is assigned (a Frappe ToDo)."""
-	values = {"customer": customer}
-	if contact:
-		values.update(callers.caller(contact, customer), contact=contact)
-		contact_phone = contact_phone or frappe.db.get_value("Contact", contact, "phone") or None
+	contact and its customer. A caller who is not on file yet is added as a Contact of `customer` from
+	`new_contact_name` and `new_contact_email` (and the number). The agent who took the call is assigned
+	(a Frappe ToDo)."""
 	if contact_phone:
 		frappe.utils.validate_phone_number(contact_phone, throw=True)
-	# One unit: a ticket whose caller cannot be assigned (an Inactive technician) is not left behind.
+	# One unit: a ticket whose caller cannot be assigned (an Inactive technician) is not left behind, nor
+	# the contact made for it.
 	frappe.db.savepoint("support_plus_phone_ticket")
 	try:
+		if not contact and (new_contact_name or new_contact_email):
+			contact = callers.new_contact(new_contact_name, new_contact_email, contact_phone, customer)
+		values = {"customer": customer}
+		if contact:
+			values.update(callers.caller(contact, customer), contact=contact)
+			contact_phone = contact_phone or frappe.db.get_value("Contact", contact, "phone") or None
 		name = _insert(
 			{
 				**values,
