@@ -2,6 +2,7 @@
 assignments, on-call shifts and appointments behind them; only managers (and viewers) see it."""
 
 import frappe
+from frappe.desk.query_report import run
 
 from support_plus.api import assign_technician, respond_to_assignment, technician_workload
 from support_plus.tests.appointment_fixtures import book, field_ticket
@@ -68,11 +69,21 @@ class TestWorkload(SupportTestCase):
 		self.assertEqual(board[away.user]["status"], "Away")
 		self.assertEqual(technician_workload(team)[0]["user"], busy.user)  # fullest first
 
+		# The desk's board (a Script Report) shows the same rows, with a chart of open tickets vs capacity.
+		report = run("Technician Workload", filters={"team": team})
+		self.assertEqual(
+			[(r["user"], r["open_tickets"], r["appointments_today"]) for r in report["result"]],
+			[(r["user"], r["open_tickets"], r["appointments_today"]) for r in technician_workload(team)],
+		)
+		self.assertEqual(report["chart"]["data"]["datasets"][1]["values"][0], 4)
+
 	def test_only_managers_and_viewers(self):
 		frappe.set_user(VIEWER)
 		self.assertIsInstance(technician_workload(), list)
+		self.assertIsInstance(run("Technician Workload", filters={})["result"], list)
 		for user in (AGENT, make_technician("dan").user):
 			frappe.set_user(user)
 			self.assertRaises(frappe.PermissionError, technician_workload)
+			self.assertRaises(frappe.PermissionError, run, "Technician Workload", filters={})
 		frappe.set_user(MANAGER)
 		self.assertRaises(frappe.DoesNotExistError, technician_workload, "No Such Team")
