@@ -334,7 +334,14 @@ class TestDeskWalks(DeskBrowserCase):
 					EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal.show .msgprint"))
 				).text,
 			)
-			self.browser.find_element(By.CSS_SELECTOR, ".modal.show .btn-modal-close").click()
+			# The message's own close button: the phone dialog may still be fading out (also .show, and first
+			# in the page), and clicking its close button instead would leave the message open.
+			self.wait.until(lambda b: not b.execute_script("return support_plus.phone_dialog.display"))
+			self.browser.find_element(
+				By.XPATH,
+				"//div[contains(@class, 'modal') and contains(@class, 'show')][.//div[contains(@class, 'msgprint')]]"
+				"//button[contains(@class, 'btn-modal-close')]",
+			).click()
 			self.wait.until(lambda b: not b.find_elements(By.CSS_SELECTOR, ".modal.show"))
 			self.click_button("My Open Tickets")
 			self.wait.until(
