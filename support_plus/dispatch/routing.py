@@ -107,11 +107,7 @@ def rank(
 			return Ranking([], {"team": 1})
 		filters.append(["user", "in", list(users)])
 	elif ticket.support_team:
-		members = frappe.get_all(
-			"Support Team Member",
-			filters={"parenttype": "Support Team", "parent": ticket.support_team},
-			pluck="technician",
-		)
+		members = technicians.team_members(ticket.support_team)
 		if not members:
 			return Ranking([], {"team": 1})
 		filters.append(["name", "in", members])

@@ -130,6 +130,15 @@ def query_conditions(user: str | None = None) -> str:
 	return ""
 
 
+def team_members(team: str) -> list[str]:
+	"""The Service Technicians of a Support Team (its Members table)."""
+	return frappe.get_all(
+		"Support Team Member",
+		filters={"parenttype": "Support Team", "parent": team},
+		pluck="technician",
+	)
+
+
 def profile_of(user: str) -> dict | None:
 	return frappe.db.get_value(
 		"Service Technician", {"user": user}, ("name", "status", "capacity", "open_tickets"), as_dict=True

@@ -19,15 +19,7 @@ def technician_workload(team: str | None = None, now=None) -> list[dict]:
 	now = clock.now(now)
 	filters = {}
 	if team:
-		filters["name"] = (
-			"in",
-			frappe.get_all(
-				"Support Team Member",
-				filters={"parenttype": "Support Team", "parent": team},
-				pluck="technician",
-			)
-			or [""],
-		)
+		filters["name"] = ("in", technicians.team_members(team) or [""])
 	rows = frappe.get_all(
 		"Service Technician",
 		filters=filters,
