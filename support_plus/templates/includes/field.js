@@ -1,22 +1,10 @@
 // The technician's page /field (support_plus.dispatch.field): status buttons, notes, photos, signature.
+{% include "support_plus/templates/includes/read_files.js" %}
 window.support_field = {
 	call(method, args) {
 		return frappe.call({ method: "support_plus.api.field." + method, args, freeze: true });
 	},
-	read_files(input) {
-		const files = Array.from((input && input.files) || []);
-		return Promise.all(
-			files.map(
-				(file) =>
-					new Promise((resolve, reject) => {
-						const reader = new FileReader();
-						reader.onload = () => resolve({ filename: file.name, data: reader.result.split(",")[1] });
-						reader.onerror = reject;
-						reader.readAsDataURL(file);
-					})
-			)
-		);
-	},
+	read_files: window.support_read_files,
 	signature_pad(canvas) {
 		// Drawn with a finger (pointer events); empty until the first stroke.
 		const ctx = canvas.getContext("2d");

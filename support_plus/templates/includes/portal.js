@@ -1,19 +1,7 @@
 // Customer portal (support_plus): small helpers on Frappe's website frappe.call.
+{% include "support_plus/templates/includes/read_files.js" %}
 window.support_portal = {
-	read_files(input) {
-		const files = Array.from((input && input.files) || []);
-		return Promise.all(
-			files.map(
-				(file) =>
-					new Promise((resolve, reject) => {
-						const reader = new FileReader();
-						reader.onload = () => resolve({ filename: file.name, data: reader.result.split(",")[1] });
-						reader.onerror = reject;
-						reader.readAsDataURL(file);
-					})
-			)
-		);
-	},
+	read_files: window.support_read_files,
 	call(method, args) {
 		return frappe.call({ method: "support_plus.api.portal." + method, args, freeze: true });
 	},
