@@ -64,7 +64,8 @@ after_request = ["support_plus.tickets.attachments.serve_as_download"]
 # ---------------
 
 # Website pages without Frappe 15 per-request recompiling and reparsing (support_plus/overrides/page_speed.py).
-before_request = ["support_plus.overrides.page_speed.attach"]
+# A body that is not JSON answered with 400, not 500 (support_plus/overrides/request_body.py).
+before_request = ["support_plus.overrides.page_speed.attach", "support_plus.overrides.request_body.install"]
 # The /support pages' navbar and footer, kept per site look (support_plus/portal/cached_blocks.py).
 jinja = {"methods": ["support_plus.portal.cached_blocks.portal_web_block"]}
 # The /support pages are Frappe template pages, asked for first; ERPNext's ticket list (/issue, /issues)

@@ -18,6 +18,7 @@ FOLLOWS = {"frappe": "15.", "erpnext": "15."}  # the major versions the replacem
 REPLACED_BY_ASSIGNMENT = (
 	"erpnext.support.doctype.service_level_agreement.service_level_agreement.on_communication_update",
 	"erpnext.support.doctype.issue.issue.set_first_response_time",
+	"frappe.app.make_form_dict",
 )
 
 

@@ -64,6 +64,8 @@ DESK_PERMISSIONS = {
 	"Customer Group": _SUPPORT_READ,
 	"Territory": _SUPPORT_READ,
 	"Holiday List": _SUPPORT_READ,
+	# Support managers keep the SLA policies (the desk form and API v1's sla_policies.create).
+	"Service Level Agreement": {SUPPORT_MANAGER: MAINTAIN},
 	# Escalation rules notify and reassign to a role.
 	"Role": _SUPPORT_SELECT,
 }
