@@ -136,6 +136,8 @@ doc_events = {
 			"support_plus.tickets.follow_ups.on_issue_update",
 			"support_plus.tickets.notifications.on_status_change",
 			"support_plus.dispatch.load.on_issue_update",
+			# A customer who wrote on WhatsApp hears about status changes there.
+			"support_plus.channels.whatsapp.outbound.on_status_change",
 		],
 		"on_trash": [
 			# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
@@ -152,6 +154,8 @@ doc_events = {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
 		# ERPNext's SLA hooks on Communication, replaced for Issues (support_plus/overrides/erpnext_sla.py).
 		"validate": "support_plus.overrides.erpnext_sla.attach",
+		# An agent's reply on a WhatsApp ticket goes to the customer's WhatsApp too.
+		"after_insert": "support_plus.channels.whatsapp.outbound.on_reply",
 		"on_update": [
 			"support_plus.tickets.reopen.keep_status_after_message",
 			# After Frappe's and ERPNext's: response metrics at the messages' dates, in the SLA's business time.
@@ -210,6 +214,7 @@ scheduler_events = {
 		"*/5 * * * *": [
 			"support_plus.sla.sweep.scheduled_sweep",
 			"support_plus.dispatch.acceptance.scheduled_reroute",
+			"support_plus.channels.whatsapp.outbound.retry_failed",
 		],
 	},
 	"daily": [

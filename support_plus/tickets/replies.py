@@ -55,7 +55,10 @@ def reply_to_customer(issue: str, message: str) -> str:
 
 def require_customer_address(doc) -> None:
 	"""A reply goes to the ticket's sender: refuse one that would reach nobody, or a colleague instead of
-	the customer (a phone ticket typed without a contact is raised by the agent who took the call)."""
+	the customer (a phone ticket typed without a contact is raised by the agent who took the call). A
+	ticket with an open WhatsApp or SMS conversation reaches its customer there (support_plus.channels)."""
+	if chat_reachable(doc.name):
+		return
 	address = parseaddr(doc.raised_by or "")[1]
 	staff = address and frappe.db.get_value("User", {"email": address, "user_type": "System User"})
 	if not address or (staff and not doc.contact):
@@ -64,6 +67,15 @@ def require_customer_address(doc) -> None:
 				frappe.bold(doc.name)
 			)
 		)
+
+
+def chat_reachable(ticket: str) -> bool:
+	return bool(
+		frappe.db.exists(
+			"Support Conversation",
+			{"issue": ticket, "channel": ("in", ("WhatsApp", "SMS")), "status": ("!=", "Closed")},
+		)
+	)
 
 
 def last_customer_message(ticket: str) -> str | None:
