@@ -143,7 +143,7 @@ def warm_up(url: str, clients: int) -> None:
 		list(
 			pool.map(
 				lambda _: requests.get(
-					url + "/api/method/ping", headers={"X-Frappe-Site-Name": frappe.local.site}, timeout=30
+					url + "/api/method/ping", headers={"X-Frappe-Site-Name": site}, timeout=30
 				),
 				range(clients * 3),
 			)
