@@ -66,6 +66,9 @@ after_request = ["support_plus.tickets.attachments.serve_as_download"]
 # Website pages without Frappe 15 per-request recompiling and reparsing (support_plus/overrides/page_speed.py).
 # A body that is not JSON answered with 400, not 500 (support_plus/overrides/request_body.py).
 before_request = ["support_plus.overrides.page_speed.attach", "support_plus.overrides.request_body.install"]
+# The chat assistant's widget on the website and the /support portal (support_plus/channels/chat.py).
+web_include_js = ["/assets/support_plus/js/chat_widget.js"]
+web_include_css = ["/assets/support_plus/css/chat_widget.css"]
 # The /support pages' navbar and footer, kept per site look (support_plus/portal/cached_blocks.py).
 jinja = {"methods": ["support_plus.portal.cached_blocks.portal_web_block"]}
 # The /support pages are Frappe template pages, asked for first; ERPNext's ticket list (/issue, /issues)
@@ -138,6 +141,8 @@ doc_events = {
 			"support_plus.dispatch.load.on_issue_update",
 			# A customer who wrote on WhatsApp hears about status changes there.
 			"support_plus.channels.whatsapp.outbound.on_status_change",
+			# A contact who opted in gets status changes by SMS (Frappe's SMS Settings).
+			"support_plus.channels.sms.on_status_change",
 		],
 		"on_trash": [
 			# Its follow-ups and escalations go with a deleted ticket (Frappe's link check would refuse).
@@ -154,8 +159,8 @@ doc_events = {
 		"before_insert": "support_plus.tickets.reopen.route_incoming_message",
 		# ERPNext's SLA hooks on Communication, replaced for Issues (support_plus/overrides/erpnext_sla.py).
 		"validate": "support_plus.overrides.erpnext_sla.attach",
-		# An agent's reply on a WhatsApp ticket goes to the customer's WhatsApp too.
-		"after_insert": "support_plus.channels.whatsapp.outbound.on_reply",
+		# An agent's reply reaches a chatting customer in their chat window or on WhatsApp.
+		"after_insert": "support_plus.channels.replies.on_reply",
 		"on_update": [
 			"support_plus.tickets.reopen.keep_status_after_message",
 			# After Frappe's and ERPNext's: response metrics at the messages' dates, in the SLA's business time.

@@ -91,15 +91,9 @@ def active_ticket(ticket: str | None) -> str | None:
 
 
 def link_ticket(conversation, ticket: str) -> None:
-	"""The conversation belongs to `ticket` from now on; its earlier messages are posted there too."""
+	"""The conversation belongs to `ticket` from now on. What was said before is the ticket's description:
+	the assistant's answers are not posted as the team's replies (they would count as its first response)."""
 	conversation.db_set("issue", ticket, update_modified=False)
-	for name in frappe.get_all(
-		MESSAGE,
-		filters={"conversation": conversation.name, "communication": ("is", "not set")},
-		pluck="name",
-		order_by="sent_at asc, creation asc",
-	):
-		mirror(frappe.get_doc(MESSAGE, name), conversation)
 
 
 def mirror(message, conversation=None) -> str | None:
@@ -114,7 +108,7 @@ def mirror(message, conversation=None) -> str | None:
 	inbound = message.direction == INBOUND
 	sender = message.sender if message.sender and "@" in message.sender else None
 	if inbound and not sender:
-		sender = conversation.guest_email or _contact_email(conversation.contact)
+		sender = conversation.guest_email or conversation.user or _contact_email(conversation.contact)
 	communication = ticket_conversation.post_message(
 		ticket,
 		content or _("(empty message)"),

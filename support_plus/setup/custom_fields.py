@@ -286,6 +286,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	add_dispatch_fields(fields)
 	add_warranty_fields(fields)
 	add_appointment_fields(fields)
+	add_channel_fields(fields)
 	return fields
 
 
@@ -371,5 +372,18 @@ def add_appointment_fields(fields: dict[str, list[dict]]) -> None:
 			"insert_after": "customer_feedback",
 			"read_only": 1,
 			"no_copy": 1,
+		}
+	)
+
+
+def add_channel_fields(fields: dict[str, list[dict]]) -> None:
+	"""Chat-like channels (support_plus.channels): a contact's consent to status updates by SMS."""
+	fields.setdefault("Contact", []).append(
+		{
+			"fieldname": "sms_status_updates",
+			"fieldtype": "Check",
+			"label": _("Ticket Updates by SMS"),
+			"insert_after": "mobile_no",
+			"description": _("Text this contact's mobile number when their ticket's status changes."),
 		}
 	)

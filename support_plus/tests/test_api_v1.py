@@ -30,6 +30,7 @@ class TestDocument(ApiTestCase):
 				self.assertIn(verb.upper(), frappe.allowed_http_methods_for_whitelisted_func[method], path)
 		seed = {"tickets.list", "tickets.create", "tickets.get", "tickets.update", "tickets.assign"}
 		seed |= {"tickets.resolve", "sla_policies.list", "sla_policies.create", "sla_tracking.get"}
+		seed |= {"chatbot.start", "chatbot.send", "chatbot.get"}
 		self.assertEqual({p.removeprefix(BASE) for p in self.document["paths"]}, seed)
 
 	def test_served_to_guests_as_plain_json(self):

@@ -113,6 +113,26 @@ SCHEMAS = {
 		}
 	),
 	"SlaPolicyPage": _page_of("#/components/schemas/SlaPolicy"),
+	"ChatMessage": _object(
+		{
+			"direction": _string(enum=["Inbound", "Outbound"]),
+			"from": _string(enum=["Customer", "Assistant", "Agent"]),
+			"text": _string(),
+			"options": {"type": "array", "items": _string()},
+			"link": _object({"label": _string(True), "url": _string()}, nullable=True),
+			"sent_at": _time(),
+		}
+	),
+	"Conversation": _object(
+		{
+			"id": _string(),
+			"secret": _string(True),
+			"status": _string(enum=["Open", "Handed Over", "Closed"]),
+			"ticket": _string(True),
+			"messages": {"type": "array", "items": {"$ref": "#/components/schemas/ChatMessage"}},
+		},
+		required=["id", "status", "messages"],
+	),
 	"SlaClock": _object(
 		{
 			"due_at": _time(),
@@ -354,6 +374,33 @@ PATHS = {
 			},
 			["name", "holiday_list", "priorities", "working_hours"],
 		),
+	),
+	BASE + "chatbot.start": _operation(
+		"post",
+		"chatbot.start",
+		"Start a conversation with the chat assistant (guests too; keep the secret it returns)",
+		"Conversation",
+		requestBody=_body({"name": _string(), "email": _string(format="email")}, []),
+		security=[{}, {"token": []}, {"session": []}],
+	),
+	BASE + "chatbot.send": _operation(
+		"post",
+		"chatbot.send",
+		"Send a message; the assistant's answers (none once a person has taken over)",
+		"Conversation",
+		requestBody=_body(
+			{"id": _string(minLength=1), "text": _string(minLength=1, maxLength=2000), "secret": _string()},
+			["id", "text"],
+		),
+		security=[{}, {"token": []}, {"session": []}],
+	),
+	BASE + "chatbot.get": _operation(
+		"get",
+		"chatbot.get",
+		"A conversation's history",
+		"Conversation",
+		parameters=[_query("id", _string(minLength=1), required=True), _query("secret", _string())],
+		security=[{}, {"token": []}, {"session": []}],
 	),
 	BASE + "sla_tracking.get": _operation(
 		"get",

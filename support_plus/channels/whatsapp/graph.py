@@ -18,12 +18,25 @@ def settings():
 	return frappe.get_cached_doc(SETTINGS)
 
 
+_secrets: dict[tuple, str | None] = {}  # (site, settings version, field) -> decrypted value, per process
+
+
+def secret(field: str) -> str | None:
+	"""A Password field of the settings, decrypted once per process and settings version (the webhook
+	checks every post's signature with it)."""
+	conf = settings()
+	key = (frappe.local.site, str(conf.modified), field)
+	if key not in _secrets:
+		_secrets[key] = conf.get_password(field, raise_exception=False)
+	return _secrets[key]
+
+
 def enabled() -> bool:
 	return bool(frappe.db.get_single_value(SETTINGS, "enabled", cache=True))
 
 
 def _call(method: str, url: str, **kwargs) -> requests.Response:
-	token = settings().get_password("access_token", raise_exception=False)
+	token = secret("access_token")
 	if not token:
 		raise GraphError(_("No access token in Support WhatsApp Settings."))
 	try:

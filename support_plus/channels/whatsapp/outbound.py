@@ -1,5 +1,5 @@
-"""Messages to a customer's WhatsApp: agents' replies on a ticket whose customer wrote on WhatsApp, and
-the ticket's status changes. Sent by a background job through the Graph API: free text within 24 hours
+"""Messages to a customer's WhatsApp: agents' replies on a ticket whose customer wrote on WhatsApp
+(channels/replies.py), and the ticket's status changes. Sent by a background job through the Graph API: free text within 24 hours
 of the customer's last message (WhatsApp's customer service window), otherwise the approved template of
 Support WhatsApp Settings with the text as its parameter. A failed send is kept as Failed with the reason
 and tried again by the scheduler (`retry_failed`, every few minutes) up to MAX_ATTEMPTS times; the last
@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime, strip_html
+from frappe.utils import now_datetime
 
 from support_plus.channels import conversations
 from support_plus.channels.whatsapp import graph
@@ -119,22 +119,6 @@ def _conversation_of(ticket: str) -> str | None:
 		"name",
 		order_by="creation desc",
 	)
-
-
-def on_reply(comm, method=None) -> None:
-	"""Communication `after_insert`: an agent's reply on a ticket goes to the customer's WhatsApp too."""
-	if (
-		comm.communication_type != "Communication"
-		or comm.sent_or_received != "Sent"
-		or comm.reference_doctype != "Issue"
-		or comm.communication_medium == "Chat"  # our own posts of chat messages
-		or not graph.enabled()
-	):
-		return
-	conversation = _conversation_of(comm.reference_name)
-	text = strip_html(comm.content or "").strip()
-	if conversation and text:
-		send_text(conversation, text, sender=comm.sender, communication=comm.name)
 
 
 def on_status_change(doc, method=None) -> None:

@@ -45,7 +45,7 @@ def webhook():
 
 
 def verify(args) -> Response:
-	token = graph.settings().get_password("verify_token", raise_exception=False)
+	token = graph.secret("verify_token")
 	if (
 		args.get("hub.mode") == "subscribe"
 		and token
@@ -60,6 +60,6 @@ def signature(body: bytes, secret: str) -> str:
 
 
 def check_signature(body: bytes, header: str | None) -> None:
-	secret = graph.settings().get_password("app_secret", raise_exception=False)
+	secret = graph.secret("app_secret")
 	if not secret or not header or not hmac.compare_digest(signature(body, secret), header.strip()):
 		frappe.throw(_("The request is not signed with this site's WhatsApp app secret."), BadSignature)

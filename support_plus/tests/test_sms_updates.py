@@ -1,0 +1,109 @@
+"""Status updates by SMS through Frappe's SMS Settings, to a local stand-in gateway on loopback: sent to a
+contact who opted in, after the change is committed, logged in SMS Log; nothing for one who did not."""
+
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import frappe
+
+from support_plus.tests.utils import SupportTestCase, make_customer
+
+
+class Gateway:
+	def __init__(self):
+		self.received: list[dict] = []
+		gateway = self
+
+		class Handler(BaseHTTPRequestHandler):
+			def log_message(self, *args):
+				pass
+
+			def do_POST(self):
+				body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+				gateway.received.append({k: v[0] for k, v in parse_qs(body).items()})
+				self.send_response(200)
+				self.end_headers()
+				self.wfile.write(b"OK")
+
+		self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+		self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
+		threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+	def stop(self):
+		self.server.shutdown()
+		self.server.server_close()
+
+
+class TestSmsStatusUpdates(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.gateway = Gateway()
+		settings = frappe.get_doc("SMS Settings")
+		cls.previous = settings.as_dict()
+		settings.update(
+			{
+				"sms_gateway_url": cls.gateway.url,
+				"message_parameter": "text",
+				"receiver_parameter": "to",
+				"use_post": 1,
+				"parameters": [{"parameter": "api_key", "value": "test-key"}],
+			}
+		)
+		settings.save(ignore_permissions=True)
+		cls.customer = make_customer("SMS Updates GmbH")
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.gateway.stop()
+		frappe.db.rollback()
+		settings = frappe.get_doc("SMS Settings")
+		settings.update(
+			{
+				k: cls.previous.get(k)
+				for k in ("sms_gateway_url", "message_parameter", "receiver_parameter", "use_post")
+			}
+		)
+		settings.set("parameters", [])
+		settings.save(ignore_permissions=True)
+		for name in frappe.get_all("Issue", filters={"customer": cls.customer}, pluck="name"):
+			frappe.delete_doc("Issue", name, force=True, ignore_permissions=True)
+		frappe.db.delete("SMS Log", {"message": ("like", "Ticket %SMS update%")})
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	def ticket_for(self, opted_in: int, mobile: str) -> "frappe.model.document.Document":
+		contact = frappe.get_doc(
+			{
+				"doctype": "Contact",
+				"first_name": f"Sms{opted_in}",
+				"phone_nos": [{"phone": mobile, "is_primary_mobile_no": 1}],
+				"sms_status_updates": opted_in,
+				"links": [{"link_doctype": "Customer", "link_name": self.customer}],
+			}
+		).insert(ignore_permissions=True)
+		return frappe.get_doc(
+			{
+				"doctype": "Issue",
+				"subject": "SMS update test",
+				"customer": self.customer,
+				"contact": contact.name,
+			}
+		).insert(ignore_permissions=True)
+
+	def test_an_opted_in_contact_is_texted_after_the_commit_and_others_are_not(self):
+		ticket = self.ticket_for(1, "+49 151 5550001")
+		quiet = self.ticket_for(0, "+49 151 5550002")
+		frappe.db.commit()  # nosemgrep: the SMS goes after the change is committed
+		for doc in (ticket, quiet):
+			doc.status = "In Progress"
+			doc.save(ignore_permissions=True)
+		self.assertEqual(self.gateway.received, [])  # not before the commit
+		frappe.db.commit()  # nosemgrep
+		self.assertEqual(len(self.gateway.received), 1)
+		sms = self.gateway.received[0]
+		self.assertEqual(sms["api_key"], "test-key")
+		self.assertEqual(sms["to"], "+491515550001")
+		self.assertEqual(sms["text"], f"Ticket {ticket.name}: SMS update test. Status: In Progress.")
+		self.assertTrue(frappe.db.exists("SMS Log", {"message": sms["text"]}))
