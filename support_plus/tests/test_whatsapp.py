@@ -284,6 +284,48 @@ class TestInbound(WhatsAppTestCase):
 		self.assertEqual(ticket.contact_phone, "+" + stranger)
 
 
+class TestAssistantOnWhatsApp(WhatsAppTestCase):
+	def test_a_status_question_is_answered_on_whatsapp_without_a_new_ticket(self):
+		mine = frappe.get_doc(
+			{
+				"doctype": "Issue",
+				"subject": "Dough mixer noise",
+				"contact": self.contact,
+				"customer": self.customer,
+				"raised_by": "greta@bakery.example",
+			}
+		).insert(ignore_permissions=True)
+		other = frappe.get_doc({"doctype": "Issue", "subject": "Somebody else's secret"}).insert(
+			ignore_permissions=True
+		)
+		frappe.db.commit()  # nosemgrep
+		self.addCleanup(frappe.db.commit)  # nosemgrep: runs last (cleanups run last in, first out)
+		for ticket in (mine, other):
+			self.addCleanup(frappe.delete_doc, "Issue", ticket.name, force=True, ignore_permissions=True)
+		tickets_before = frappe.db.count("Issue", {"channel": "WhatsApp"})
+		self.post(notification(text_message(self.wamid(), KNOWN, f"What is the status of {mine.name}?")))
+		conv = self.run_jobs()
+		self.post(notification(text_message(self.wamid(), KNOWN, f"and {other.name}?")))
+		conv = self.run_jobs()
+		queued = frappe.get_all(
+			conversations.MESSAGE,
+			filters={"conversation": conv.name},
+			fields=["direction", "text", "answered", "communication"],
+			order_by="creation asc",
+		)
+		self.assertEqual(
+			[(m.direction, m.answered, bool(m.communication)) for m in queued],
+			[("Inbound", 1, False), ("Outbound", 0, False), ("Inbound", 1, False), ("Outbound", 0, False)],
+			queued,
+		)
+		self.assertIn(f"Ticket {mine.name} (Dough mixer noise) is Open", queued[1].text)
+		self.assertIn(f"could not find ticket {other.name}", queued[3].text)
+		self.assertFalse(conv.issue)
+		self.assertEqual(frappe.db.count("Issue", {"channel": "WhatsApp"}), tickets_before)
+		queued = [m.text for m in queued]
+		self.assertNotIn("secret", " ".join(queued))
+
+
 class TestOutbound(WhatsAppTestCase):
 	def ticket_with_conversation(self) -> tuple[str, str]:
 		self.post(notification(text_message(self.wamid(), KNOWN, "Need help with the mixer")))

@@ -89,13 +89,13 @@ def dispatch(conv, text: str, intent: str | None) -> list[dict]:
 
 
 def my_tickets(conv) -> list[dict]:
-	if not _logged_in(conv):
+	if not _known(conv):
 		return [answer(_("Please log in to see your tickets, or give me a ticket number."))]
 	issue = frappe.qb.DocType("Issue")
 	rows = (
 		frappe.qb.from_(issue)
 		.select(issue.name, issue.subject, issue.status)
-		.where(access.ticket_condition(conv.user))
+		.where(access.ticket_condition(conv.user) if _logged_in(conv) else issue.contact == conv.contact)
 		.orderby(issue.creation, order=frappe.qb.desc)
 		.limit(5)
 	).run(as_dict=True)
@@ -115,10 +115,10 @@ def ticket_status(conv, state: dict, text: str) -> list[dict]:
 	if not ticket:
 		_save(conv, {"awaiting": "ticket_number"})
 		return [answer(_("Which ticket? Please give its number, e.g. RE00000012."))]
-	if _logged_in(conv):
+	if _known(conv):
 		doc = frappe.get_doc("Issue", ticket) if frappe.db.exists("Issue", ticket) else None
 		_save(conv, {})
-		if not doc or not access.can_see(doc, conv.user):
+		if not doc or not _sees(conv, doc):
 			return [not_found(ticket)]
 		return [status_answer(doc)]
 	email = state.get("email") or intents.email(text) or conv.guest_email
@@ -390,6 +390,20 @@ def confirm_booking(conv, appointment, when: str) -> None:
 
 def _logged_in(conv) -> bool:
 	return bool(conv.user and conv.user != "Guest")
+
+
+def _known(conv) -> bool:
+	"""A logged-in customer, or a WhatsApp/SMS sender whose number is a Contact's (WhatsApp vouches for
+	the number; the contact's own tickets are theirs)."""
+	return _logged_in(conv) or bool(
+		conv.channel in (conversations.WHATSAPP, conversations.SMS) and conv.contact
+	)
+
+
+def _sees(conv, doc) -> bool:
+	if _logged_in(conv):
+		return access.can_see(doc, conv.user)
+	return bool(conv.contact and doc.contact == conv.contact)
 
 
 def _identity(conv) -> tuple[str | None, str | None, str | None]:

@@ -8,6 +8,7 @@ WhatsApp profile name. The request stores; the job (one per conversation, dedupl
 under a lock on the conversation so two messages arriving at once make one ticket, not two.
 """
 
+import json
 from datetime import datetime
 
 import frappe
@@ -16,9 +17,12 @@ from frappe.utils import cint, strip_html
 from frappe.utils.file_manager import save_file
 
 from support_plus.channels import conversations
-from support_plus.channels.whatsapp import graph
+from support_plus.channels.assistant import engine, intents
+from support_plus.channels.whatsapp import graph, outbound
 from support_plus.tickets import callers
 
+# Questions the assistant answers on WhatsApp instead of opening a ticket.
+ANSWERED_BY_ASSISTANT = (intents.STATUS, intents.MY_TICKETS, intents.HOURS)
 MEDIA_TYPES = ("image", "document", "audio", "video", "sticker")
 STATUSES = {"sent": "Sent", "delivered": "Delivered", "read": "Read", "failed": "Failed"}
 # A delivery status never goes back (Meta's notifications may arrive out of order).
@@ -167,10 +171,12 @@ def process(conversation: str) -> None:
 			"conversation": conversation,
 			"direction": conversations.INBOUND,
 			"communication": ("is", "not set"),
+			"answered": 0,
 		},
 		pluck="name",
 		order_by="sent_at asc, creation asc",
 	)
+	pending = [name for name in pending if not _assistant_answers(conv, name)]
 	if not pending:
 		return
 	if not conversations.active_ticket(conv.issue):
@@ -185,6 +191,24 @@ def process(conversation: str) -> None:
 		except Exception:
 			frappe.db.rollback(save_point="support_plus_whatsapp_message")
 			frappe.log_error(title=_("WhatsApp message {0} not posted").format(name))
+
+
+def _assistant_answers(conv, message: str) -> bool:
+	"""A question the assistant answers without a ticket (status, my tickets, support hours), asked
+	while the customer has no open ticket: answered on WhatsApp, and no ticket is opened for it."""
+	if conversations.active_ticket(conv.issue) or conv.status == conversations.HANDED_OVER:
+		return False
+	text = frappe.db.get_value(conversations.MESSAGE, message, "text") or ""
+	if intents.classify(text) not in ANSWERED_BY_ASSISTANT and not json.loads(conv.assistant_state or "{}"):
+		return False
+	for reply in engine.respond(conv, text):
+		body = reply["text"] + (
+			f"\n{frappe.utils.get_url(reply['link']['url'])}" if reply.get("link") else ""
+		)
+		outbound.send_text(conv.name, body)
+	frappe.db.set_value(conversations.MESSAGE, message, "answered", 1, update_modified=False)
+	conv.reload()
+	return True
 
 
 def _open_ticket_of(conv) -> str | None:
