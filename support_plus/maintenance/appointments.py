@@ -32,6 +32,7 @@ def make_appointments(doc, method=None) -> int:
 	"""Maintenance Schedule `on_submit`: an appointment per row of a technician; returns how many."""
 	made: dict = {}  # date -> rows with an appointment
 	rows_on: dict = {}  # date -> all rows
+	full: set = set()  # (technician, date) with no free time left: not asked again
 	for row in doc.get("schedules") or []:
 		day = getdate(row.scheduled_date)
 		rows_on.setdefault(day, []).append(row.name)
@@ -40,8 +41,9 @@ def make_appointments(doc, method=None) -> int:
 			"Service Appointment", {"maintenance_schedule_detail": row.name}
 		):
 			continue
-		slot = first_free_slot(technician.name, day)
+		slot = None if (technician.name, day) in full else first_free_slot(technician.name, day)
 		if not slot:
+			full.add((technician.name, day))
 			continue
 		frappe.get_doc(
 			{
