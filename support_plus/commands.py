@@ -19,6 +19,11 @@ def support_plus_demo(context):
 	with connected(context):
 		result = make_demo(progress)
 	click.secho(f"Demo data ready: {result['issues']} issues ({result['issues_created']} new).", fg="green")
+	click.secho(
+		f"Maintenance: {result['contracts']} new service contracts, "
+		f"{result['overdue_maintenance']} overdue visits (report Overdue Maintenance).",
+		fg="green",
+	)
 
 
 @click.command("support-plus-sla-backfill")

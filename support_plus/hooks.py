@@ -193,8 +193,17 @@ doc_events = {
 	"Help Article": {
 		"on_update": "support_plus.kb.articles.clear_article_cache",
 	},
+	# Preventive maintenance on time (support_plus/maintenance/): a technician on every row, appointments
+	# instead of ERPNext's Events, and cancelling takes away only what is still to come.
 	"Maintenance Schedule": {
 		"before_validate": "support_plus.maintenance.schedule.fill_visit_count",
+		"validate": "support_plus.maintenance.technicians.assign_technicians",
+		"on_submit": "support_plus.maintenance.appointments.make_appointments",
+		"before_cancel": "support_plus.maintenance.appointments.set_past_events_aside",
+		"on_cancel": [
+			"support_plus.maintenance.appointments.remove_future_visits",
+			"support_plus.maintenance.overdue.on_schedule_cancel",
+		],
 	},
 	# Who owns a serial, and when its warranty starts (support_plus/warranty/serials.py).
 	"Delivery Note": {
@@ -208,7 +217,14 @@ doc_events = {
 	"Installation Note": {"on_submit": "support_plus.warranty.serials.on_installation_submit"},
 	"Serial No": {"validate": "support_plus.warranty.serials.on_serial_validate"},
 	# A completed visit of a warranty claim resolves the claim's ticket (support_plus/warranty/claims.py).
-	"Maintenance Visit": {"on_submit": "support_plus.warranty.claims.on_visit_submit"},
+	# A submitted (or cancelled) visit clears (or sets again) its row's overdue flag at once.
+	"Maintenance Visit": {
+		"on_submit": [
+			"support_plus.warranty.claims.on_visit_submit",
+			"support_plus.maintenance.overdue.on_visit_change",
+		],
+		"on_cancel": "support_plus.maintenance.overdue.on_visit_change",
+	},
 }
 
 # Scheduled jobs
@@ -227,6 +243,8 @@ scheduler_events = {
 		"support_plus.tickets.auto_close.daily_auto_close",
 		"support_plus.dispatch.load.daily_recount",
 		"support_plus.warranty.alerts.daily_coverage_alerts",
+		"support_plus.maintenance.overdue.daily_refresh_overdue",
+		"support_plus.maintenance.reminders.daily_maintenance_reminders",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

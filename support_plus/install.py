@@ -8,6 +8,7 @@ from support_plus.setup.analytics import apply_analytics, remove_analytics
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.desk_views import apply_desk_views, remove_desk_views
 from support_plus.setup.email_templates import ensure_email_templates
+from support_plus.setup.maintenance_fields import ensure_maintenance_indexes
 from support_plus.setup.masters import ensure_issue_priorities
 from support_plus.setup.my_work import ensure_my_work, remove_my_work
 from support_plus.setup.permissions import (
@@ -48,6 +49,7 @@ def apply_all():
 	ensure_fulltext_index()
 	ensure_portal_indexes()
 	ensure_warranty_indexes()
+	ensure_maintenance_indexes()
 	ensure_email_templates()
 	backfill_status_changed_on()
 	recount_technician_load()

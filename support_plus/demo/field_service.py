@@ -11,7 +11,7 @@ from datetime import datetime, time, timedelta
 import frappe
 from frappe.utils import getdate, today
 
-from support_plus.dispatch.appointments import within_working_hours
+from support_plus.dispatch.appointments import BOOKED, within_working_hours
 from support_plus.tickets.lifecycle import ACTIVE
 
 SKILLS = ("Heating", "Networking", "Point of Sale", "Medical Equipment", "Printers")
@@ -148,8 +148,17 @@ def _appointments(technicians: list[str], start) -> int:
 				n += 1
 				begin = datetime.combine(day, at)
 				end = begin + timedelta(minutes=minutes)
+				# made by an earlier run, or the time is taken (a maintenance visit booked there)
 				if frappe.db.exists(
 					"Service Appointment", {"technician": technician, "scheduled_start": begin}
+				) or frappe.db.exists(
+					"Service Appointment",
+					{
+						"technician": technician,
+						"status": ("in", BOOKED),
+						"scheduled_start": ("<", end),
+						"scheduled_end": (">", begin),
+					},
 				):
 					continue
 				if not within_working_hours(technician, begin, end):  # a holiday

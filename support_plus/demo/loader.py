@@ -11,6 +11,8 @@ from frappe.utils import add_days, add_months, get_first_day, getdate, now_datet
 
 from support_plus.demo import data
 from support_plus.demo.field_service import make_field_service
+from support_plus.demo.maintenance import make_maintenance
+from support_plus.demo.maintenance import sold_on as unit_sold_on
 from support_plus.demo.stories import Step, plan
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
@@ -56,13 +58,14 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 		created += _issue(i, contacts, agents, now)
 	refresh_overdue()
 	field_service = make_field_service(company, holiday_list, _desk_user)
+	maintenance = make_maintenance(company, progress)  # after the technicians: they take the visits
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])
 	for article in progress(data.KB_ARTICLES, "Knowledge base"):
 		_kb_article(*article)
 	backfill(progress)  # demo sites made before the SLA engine
 	frappe.db.commit()  # nosemgrep: a CLI command owns its transaction
-	return {"issues_created": created, "issues": frappe.db.count("Issue"), **field_service}
+	return {"issues_created": created, "issues": frappe.db.count("Issue"), **field_service, **maintenance}
 
 
 def _ensure(doctype: str, name: str, values: dict) -> str:
@@ -182,7 +185,7 @@ def _product(company: str, item_code: str, item_name: str, prefix: str, warranty
 		serial = f"{prefix}{n:05d}"
 		if frappe.db.exists("Serial No", serial):
 			continue
-		sold_on = get_first_day(add_months(today(), -4 * n - 1))
+		sold_on = unit_sold_on(n)
 		frappe.get_doc(
 			{
 				"doctype": "Serial No",

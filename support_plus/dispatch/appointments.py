@@ -288,7 +288,7 @@ def make_maintenance_visit(doc) -> str:
 			"customer_address": doc.address,
 			"contact_person": doc.contact,
 			"customer_signature": doc.customer_signature,
-			"customer_feedback": doc.notes,
+			"customer_feedback": doc.customer_feedback,
 			"purposes": [
 				{
 					"item_code": item_code,

@@ -155,8 +155,10 @@ def set_status(
 	work_done: str | None = None,
 	time_spent_minutes: int | None = None,
 	signature: str | None = None,
+	feedback: str | None = None,
 ) -> str:
-	"""The technician moves their appointment on: En Route, On Site, then Completed with the work."""
+	"""The technician moves their appointment on: En Route, On Site, then Completed with the work (and the
+	customer's signature and feedback, kept on the Maintenance Visit)."""
 	doc = own_appointment(name, user)
 	if status not in NEXT:
 		frappe.throw(_("{0} cannot be set here.").format(escape_html(status or "")))
@@ -174,6 +176,8 @@ def set_status(
 			if len(signature) > MAX_SIGNATURE:
 				frappe.throw(_("The signature is too large."))
 			doc.customer_signature = signature
+		if feedback and feedback.strip():
+			doc.customer_feedback = feedback.strip()
 	doc.save()  # as the technician: Frappe's permissions and the appointment's rules
 	return doc.status
 

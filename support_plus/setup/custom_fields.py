@@ -2,6 +2,7 @@
 
 from frappe import _
 
+from support_plus.setup.maintenance_fields import add_maintenance_fields
 from support_plus.setup.warranty_fields import add_warranty_fields
 
 
@@ -286,6 +287,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	add_dispatch_fields(fields)
 	add_warranty_fields(fields)
 	add_appointment_fields(fields)
+	add_maintenance_fields(fields)
 	add_channel_fields(fields)
 	return fields
 
@@ -363,14 +365,14 @@ def add_dispatch_fields(fields: dict[str, list[dict]]) -> None:
 
 def add_appointment_fields(fields: dict[str, list[dict]]) -> None:
 	"""Service Appointments (support_plus.dispatch.appointments): the customer's signature, taken on the
-	technician's phone at completion, kept on the Maintenance Visit it makes."""
+	technician's phone at completion, kept on the Maintenance Visit it makes (or signed on a visit entered in
+	the desk: support_plus.maintenance keeps the customer's feedback and signature on every visit)."""
 	fields.setdefault("Maintenance Visit", []).append(
 		{
 			"fieldname": "customer_signature",
 			"fieldtype": "Signature",
 			"label": _("Customer Signature"),
 			"insert_after": "customer_feedback",
-			"read_only": 1,
 			"no_copy": 1,
 		}
 	)

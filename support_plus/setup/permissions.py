@@ -68,6 +68,9 @@ DESK_PERMISSIONS = {
 	"Service Level Agreement": {SUPPORT_MANAGER: MAINTAIN},
 	# Escalation rules notify and reassign to a role.
 	"Role": _SUPPORT_SELECT,
+	# The Overdue Maintenance report (support_plus.maintenance.overdue); ERPNext gives schedules to
+	# Maintenance Manager only, though its Maintenance Users do the visits.
+	"Maintenance Schedule": {SUPPORT_MANAGER: READ, SUPPORT_VIEWER: READ, "Maintenance User": READ},
 }
 DESK_PTYPES = ("select", "read", "report", "write", "create")
 

@@ -11,6 +11,7 @@ DEFAULTS = {
 	"auto_close_after_days": 7,
 	"sla_warning_percent": 80,
 	"coverage_alert_days": 30,
+	"maintenance_reminder_days": 2,
 }
 
 
@@ -24,10 +25,9 @@ def ensure_settings() -> None:
 		if not frappe.db.exists("Singles", {"doctype": "Support Plus Settings", "field": field}):
 			frappe.db.set_single_value("Support Plus Settings", field, 1)
 	# Added after the first release: a site installed before gets the default once, and keeps a 0 it sets.
-	if not frappe.db.exists("Singles", {"doctype": "Support Plus Settings", "field": "coverage_alert_days"}):
-		frappe.db.set_single_value(
-			"Support Plus Settings", "coverage_alert_days", DEFAULTS["coverage_alert_days"]
-		)
+	for field in ("coverage_alert_days", "maintenance_reminder_days"):
+		if not frappe.db.exists("Singles", {"doctype": "Support Plus Settings", "field": field}):
+			frappe.db.set_single_value("Support Plus Settings", field, DEFAULTS[field])
 	settings = frappe.get_single("Support Plus Settings")
 	if settings.ticket_prefix:
 		sync_ticket_series(settings)  # the property setters may have been edited by hand

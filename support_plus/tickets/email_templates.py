@@ -11,6 +11,8 @@ ASSIGNED = "Support Plus: Ticket Assigned"
 PUBLIC_REPLY = "Support Plus: Reply to Customer"
 COVERAGE_ENDING = "Support Plus: Coverage Ending"
 TECHNICIAN_EN_ROUTE = "Support Plus: Technician On The Way"
+MAINTENANCE_REMINDER = "Support Plus: Maintenance Visit Reminder"
+MAINTENANCE_REMINDER_TECHNICIAN = "Support Plus: Maintenance Visit Reminder (Technician)"
 
 TRACKING = (
 	'<p>Follow your ticket on <a href="{{ portal_link }}">{{ portal_link }}</a> or reply to this email.</p>'
@@ -76,5 +78,23 @@ TEMPLATES = {
 		"{% if reason %}<p>Reason: {{ reason }}</p>{% endif %}"
 		"<p>Status {{ doc.status }}, priority {{ doc.priority }}, SLA health {{ doc.sla_health or '-' }}; respond "
 		"by {{ doc.response_by or '-' }}, resolve by {{ doc.resolution_by or '-' }}.</p>",
+	),
+	# support_plus.maintenance.reminders: `doc` the Maintenance Schedule, `rows` its visits that day.
+	MAINTENANCE_REMINDER: (
+		"Maintenance visit on {{ frappe.format(visit_date, 'Date') }}",
+		"<p>Hello,</p><p>Our technician{% if technician_name %} <b>{{ technician_name }}</b>{% endif %} will"
+		" come for the preventive maintenance of {{ doc.customer_name or doc.customer }} on "
+		"<b>{{ frappe.format(visit_date, 'Date') }}</b>{% if start %} at {{ start }}"
+		"{% endif %}:</p><ul>{% for row in rows %}<li>{{ row.item_name or row.item_code }}"
+		"{% if row.serial_no %}, serial number <b>{{ row.serial_no }}</b>{% endif %}</li>{% endfor %}</ul>"
+		"<p>Reply to this email if the date does not suit you.</p>",
+	),
+	MAINTENANCE_REMINDER_TECHNICIAN: (
+		"Maintenance visit: {{ doc.customer_name or doc.customer }} on {{ frappe.format(visit_date, 'Date') }}",
+		"<p>Hello,</p><p>You visit <b>{{ doc.customer_name or doc.customer }}</b> on "
+		"<b>{{ frappe.format(visit_date, 'Date') }}</b>{% if start %} at {{ start }}"
+		"{% endif %} for Maintenance Schedule {{ doc.name }}:</p><ul>{% for row in rows %}<li>"
+		"{{ row.item_name or row.item_code }}{% if row.serial_no %}, serial number <b>{{ row.serial_no }}</b>"
+		"{% endif %}</li>{% endfor %}</ul>{% if doc.address_display %}<p>{{ doc.address_display }}</p>{% endif %}",
 	),
 }

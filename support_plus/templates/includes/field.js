@@ -52,6 +52,8 @@ window.support_field = {
 				if (args.status === "Completed") {
 					args.work_done = document.getElementById("work-done").value;
 					args.time_spent_minutes = document.getElementById("time-spent").value || 0;
+					const feedback = document.getElementById("customer-feedback");
+					if (feedback && feedback.value.trim()) args.feedback = feedback.value;
 					const signature = pad && pad.data_url();
 					if (signature) args.signature = signature;
 				}
