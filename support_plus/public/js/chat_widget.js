@@ -39,7 +39,7 @@
 		return node;
 	}
 	function safeUrl(url) {
-		return typeof url === "string" && (url.startsWith("/") || /^https?:\/\//.test(url)) ? url : null;
+		return typeof url === "string" && (/^\/(?!\/)/.test(url) || /^https?:\/\//.test(url)) ? url : null;
 	}
 
 	const button = el("button", "sp-chat-button", "Chat with us");
@@ -68,10 +68,18 @@
 	function show(message, from) {
 		const who = from || (message.direction === "Inbound" ? "Customer" : message.from || "Assistant");
 		const bubble = el("div", "sp-chat-msg sp-from-" + who.toLowerCase());
-		bubble.appendChild(el("div", "sp-chat-text", message.text || ""));
-		const url = message.link && safeUrl(message.link.url);
+		let text = message.text || "";
+		let link = message.link;
+		// A stored answer keeps its link as the URL on its last line (the history): show it as a link.
+		const lines = text.split("\n");
+		if (!link && who !== "Customer" && lines.length > 1 && safeUrl(lines[lines.length - 1].trim())) {
+			link = { url: lines.pop().trim() };
+			text = lines.join("\n");
+		}
+		bubble.appendChild(el("div", "sp-chat-text", text));
+		const url = link && safeUrl(link.url);
 		if (url) {
-			const a = el("a", "sp-chat-link", message.link.label || url);
+			const a = el("a", "sp-chat-link", link.label || url);
 			a.href = url;
 			bubble.appendChild(a);
 		}
