@@ -35,7 +35,7 @@ if (!window.support_plus_service_history) {
 			const row = (e) => `
 				<tr class="sp-history-row" data-doctype="${frappe.utils.escape_html(e.doctype)}"
 					data-name="${frappe.utils.escape_html(e.name)}">
-					<td class="text-nowrap">${e.date ? frappe.datetime.str_to_user(e.date) : ""}</td>
+					<td class="text-nowrap">${e.date ? frappe.datetime.str_to_user(e.date, false, true) : ""}</td>
 					<td class="text-nowrap">${__(e.doctype)} ${frappe.utils.get_form_link(e.doctype, e.name, true)}</td>
 					<td>${frappe.utils.escape_html(e.title || "")}</td>
 					<td>${frappe.utils.escape_html(e.status ? __(e.status) : "")}</td>
