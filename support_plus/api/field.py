@@ -25,3 +25,10 @@ def set_appointment_status(
 def add_appointment_note(appointment: str, note: str | None = None, photos: str | list | None = None) -> None:
 	"""A note and/or photos, `[{"filename": ..., "data": <base64>}]`, on the visit's ticket."""
 	field.add_note(appointment, frappe.session.user, note, photos)
+
+
+@frappe.whitelist(methods=["GET"])  # reads only
+def my_appointments_today() -> list[dict]:
+	"""The session user's own appointments of today, in order: [{"name", "when", "status", "customer",
+	"issue", "subject", "address", "map_link"}]; empty for a user without a technician profile."""
+	return field.todays_appointments(frappe.session.user)

@@ -107,6 +107,19 @@ def day_view(user: str) -> dict:
 	}
 
 
+TODAY_FIELDS = ("name", "when", "status", "customer", "issue", "subject", "address", "map_link")
+
+
+def todays_appointments(user: str) -> list[dict]:
+	"""The user's appointments of today in order, as /field lists them (none without a technician
+	profile): the "My Work" workspace shows them in the desk."""
+	try:
+		rows = day_view(user)["today"]
+	except frappe.DoesNotExistError:
+		return []
+	return [{field: row.get(field) for field in TODAY_FIELDS} for row in rows]
+
+
 def appointment_view(name: str, user: str) -> dict:
 	doc = own_appointment(name, user)
 	ticket = history = None
