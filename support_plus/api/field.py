@@ -13,11 +13,13 @@ def set_appointment_status(
 	work_done: str | None = None,
 	time_spent_minutes: int | None = None,
 	signature: str | None = None,
+	reason: str | None = None,
 ) -> str:
 	"""En Route, On Site, or Completed with the work done, the minutes spent and the customer's signature
-	(a PNG data URL); returns the new status."""
+	(a PNG data URL); or Cancelled / No Show with a `reason` (noted on the ticket's timeline). Returns the
+	new status."""
 	return field.set_status(
-		appointment, status, frappe.session.user, work_done, time_spent_minutes, signature
+		appointment, status, frappe.session.user, work_done, time_spent_minutes, signature, reason
 	)
 
 
