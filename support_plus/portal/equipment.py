@@ -89,6 +89,8 @@ def equipment_view(name: str) -> dict:
 	return {
 		"serial": serial,
 		**_coverage_view(coverage.coverage(serial.name, serial=serial)),
+		"delivered": global_date_format(serial.delivered_on) if serial.delivered_on else "",
+		"installed": global_date_format(serial.installed_on) if serial.installed_on else "",
 		"history": portal_history(serial.name),
 		"new_ticket_route": "/support/new?" + frappe.utils.urlencode({"serial_no": serial.name}),
 	}
