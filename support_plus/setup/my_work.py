@@ -49,6 +49,7 @@ CARDS = {
 
 
 TODAY_BLOCK = "My Work: Today's Appointments"
+TODAY_LABEL = "Today's Appointments"
 TODAY_HTML = """<div class="sp-today"><div class="sp-today-title">Today's Appointments</div>
 <div class="sp-today-list">…</div></div>"""
 TODAY_STYLE = """
@@ -120,14 +121,15 @@ def ensure_my_work() -> None:
 			{
 				"id": f"my-work-{i}",
 				"type": "number_card",
-				"data": {"number_card_name": card_name(label), "col": 4},
+				# The desk finds a block's widget by the row's label (frappe/.../workspace/blocks/block.js).
+				"data": {"number_card_name": label, "col": 4},
 			}
 			for i, label in enumerate(CARDS)
 		),
 		{
 			"id": "my-work-today",
 			"type": "custom_block",
-			"data": {"custom_block_name": TODAY_BLOCK, "col": 12},
+			"data": {"custom_block_name": TODAY_LABEL, "col": 12},
 		},
 	]
 	workspace = (
@@ -146,7 +148,7 @@ def ensure_my_work() -> None:
 		}
 	)
 	workspace.set("number_cards", [{"number_card_name": card_name(label), "label": label} for label in CARDS])
-	workspace.set("custom_blocks", [{"custom_block_name": TODAY_BLOCK, "label": "Today's Appointments"}])
+	workspace.set("custom_blocks", [{"custom_block_name": TODAY_BLOCK, "label": TODAY_LABEL}])
 	if workspace.is_new():
 		workspace.insert(ignore_permissions=True)
 	else:
