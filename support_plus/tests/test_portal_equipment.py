@@ -199,10 +199,13 @@ class TestEquipmentPages(SupportTestCase):
 		self.assertEqual(self.get(self.as_pete, path).status_code, 200)
 		# The pages say so themselves, before the 404 (Frappe's dynamic routes happen to say it too today).
 		frappe.set_user(OLGA)
-		for view, name in ((ticket_view, self.pete_ticket), (equipment_view, OTHERS)):
+		try:
+			for view, name in ((ticket_view, self.pete_ticket), (equipment_view, OTHERS)):
+				frappe.local.no_cache = 0
+				self.assertRaises(frappe.PageDoesNotExistError, view, name)
+				self.assertEqual(frappe.local.no_cache, 1, view.__name__)
+		finally:
 			frappe.local.no_cache = 0
-			self.assertRaises(frappe.PageDoesNotExistError, view, name)
-			self.assertEqual(frappe.local.no_cache, 1, view.__name__)
 
 	def test_visitor_is_sent_to_log_in(self):
 		for path in ("/support/equipment", f"/support/equipment/{WARRANTY}"):
