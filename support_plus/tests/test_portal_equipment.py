@@ -213,6 +213,9 @@ class TestEquipmentPages(SupportTestCase):
 			self.assertIn(answer.status_code, (301, 302, 303), path)
 			self.assertIn("/login", answer.headers["Location"])
 			self.assertNotIn(WARRANTY, answer.text)
+		answer = self.get(requests.Session(), "/support/new", params={"serial_no": WARRANTY})
+		self.assertIn(answer.status_code, (301, 302, 303))
+		self.assertIn(f"/login?redirect-to=/support/new%3Fserial_no%3D{WARRANTY}", answer.headers["Location"])
 
 	def test_open_a_ticket_for_the_serial(self):
 		form = self.get(self.as_olga, "/support/new", params={"serial_no": WARRANTY})
