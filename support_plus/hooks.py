@@ -23,6 +23,9 @@ before_uninstall = "support_plus.install.before_uninstall"
 doctype_js = {
 	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js"],
 	"Project": "public/js/project.js",
+	# The service history of a serial number or a customer (support_plus.api.service_history).
+	"Serial No": "public/js/service_history.js",
+	"Customer": "public/js/service_history.js",
 }
 doctype_list_js = {"Issue": "public/js/issue_list.js"}
 # The Issue form's one SLA line is support_plus's: ERPNext's wall-clock banner is not drawn for Issues.
@@ -83,6 +86,8 @@ website_route_rules = [
 	{"from_route": "/support/kb/<path:article>", "to_route": "support/kb/article"},
 	# The technician's phone page (support_plus.dispatch.field).
 	{"from_route": "/field/<appointment>", "to_route": "field/appointment"},
+	# A customer's equipment: one serial number (support_plus.portal.equipment).
+	{"from_route": "/support/equipment/<path:serial>", "to_route": "support/equipment/serial"},
 ]
 standard_portal_menu_items = [
 	{"title": "Support", "route": "/support", "reference_doctype": "Issue"},

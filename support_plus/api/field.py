@@ -14,11 +14,20 @@ def set_appointment_status(
 	time_spent_minutes: int | None = None,
 	signature: str | None = None,
 	feedback: str | None = None,
+	reason: str | None = None,
 ) -> str:
 	"""En Route, On Site, or Completed with the work done, the minutes spent, the customer's signature
-	(a PNG data URL) and feedback; returns the new status."""
+	(a PNG data URL) and feedback; or Cancelled / No Show with a `reason` (noted on the ticket's
+	timeline). Returns the new status."""
 	return field.set_status(
-		appointment, status, frappe.session.user, work_done, time_spent_minutes, signature, feedback
+		appointment,
+		status,
+		frappe.session.user,
+		work_done,
+		time_spent_minutes,
+		signature,
+		feedback=feedback,
+		reason=reason,
 	)
 
 
@@ -26,3 +35,10 @@ def set_appointment_status(
 def add_appointment_note(appointment: str, note: str | None = None, photos: str | list | None = None) -> None:
 	"""A note and/or photos, `[{"filename": ..., "data": <base64>}]`, on the visit's ticket."""
 	field.add_note(appointment, frappe.session.user, note, photos)
+
+
+@frappe.whitelist(methods=["GET"])  # reads only
+def my_appointments_today() -> list[dict]:
+	"""The session user's own appointments of today, in order: [{"name", "when", "status", "customer",
+	"issue", "subject", "address", "map_link"}]; empty for a user without a technician profile."""
+	return field.todays_appointments(frappe.session.user)

@@ -6,7 +6,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, strip_html
 
-from support_plus.portal.access import contacts_of, customers_of, get_visible_ticket
+from support_plus.portal.access import can_see_serial, contacts_of, customers_of, get_visible_ticket
 from support_plus.tickets import attachments as ticket_attachments
 from support_plus.tickets.conversation import post_message
 from support_plus.tickets.lifecycle import CLOSED, OPEN, RESOLVED
@@ -49,6 +49,12 @@ def create_ticket(
 			frappe.throw(_("{0} {1} does not exist.").format(_(doctype), frappe.bold(value)))
 	contacts = contacts_of(user)
 	customers = customers_of(user, contacts)
+	customer = customers[0] if len(customers) == 1 else None
+	if serial_no and (owner := frappe.db.get_value("Serial No", serial_no, "customer")):
+		# Another customer's serial is answered like an unknown one (support_plus.portal.access).
+		if not can_see_serial(owner, user):
+			frappe.throw(_("{0} {1} does not exist.").format(_("Serial No"), frappe.bold(serial_no)))
+		customer = owner  # the ticket is the equipment owner's, also for a contact of several customers
 	doc = frappe.get_doc(
 		{
 			"doctype": "Issue",
@@ -56,7 +62,7 @@ def create_ticket(
 			"description": escape_html(description).replace("\n", "<br>"),
 			"raised_by": user,
 			"contact": contacts[0] if contacts else None,
-			"customer": customers[0] if len(customers) == 1 else None,
+			"customer": customer,
 			"priority": priority,
 			"issue_type": issue_type,
 			"item_code": item_code,

@@ -18,7 +18,8 @@ Rules (all in `validate`, so nothing is half-saved):
 
 Status changes (`on_update`): En Route tells the customer's contact that the technician is on the way, by
 email and by SMS when SMS Settings are configured; Completed makes the Maintenance Visit, links it back and
-notes the visit, with the time spent, on the ticket's timeline (the Comment is the ticket's time log).
+notes the visit, with the time spent, on the ticket's timeline (the Comment is the ticket's time log);
+Cancelled and No Show are noted on the ticket's timeline with their reason.
 """
 
 from datetime import datetime, timedelta
@@ -84,6 +85,8 @@ def validate(doc) -> None:
 			frappe.throw(_("The appointment needs a customer: its Maintenance Visit is made for one."))
 	if (doc.time_spent_minutes or 0) < 0:
 		frappe.throw(_("Time spent cannot be below zero."))
+	if doc.status not in FREEING:
+		doc.status_reason = None  # booked again: the reason was for a visit that did not happen
 
 
 def _booking_changed(doc, before) -> bool:
@@ -215,6 +218,8 @@ def on_update(doc) -> None:
 		visit = make_maintenance_visit(doc)
 		doc.db_set("maintenance_visit", visit, update_modified=False)
 		note_on_ticket(doc, visit)
+	elif doc.status in FREEING:
+		note_not_done(doc)
 
 
 def recipients(doc) -> tuple[str | None, str | None]:
@@ -339,6 +344,29 @@ def note_on_ticket(doc, visit: str) -> None:
 			"content": text,
 		}
 	).insert(ignore_permissions=True)
+
+
+def note_not_done(doc) -> None:
+	"""The ticket's timeline: the visit was cancelled or the customer was not there, by whom and why."""
+	if not doc.issue:
+		return
+	by = frappe.utils.get_fullname(frappe.session.user)
+	if doc.status == NO_SHOW:
+		text = _("Visit {0} ({1}): the customer was not there, reported by {2}.")
+	else:
+		text = _("Visit {0} ({1}) was cancelled by {2}.")
+	text = text.format(doc.name, format_datetime(doc.scheduled_start), by)
+	if (doc.status_reason or "").strip():
+		text += " " + _("Reason: {0}").format(frappe.utils.escape_html(doc.status_reason.strip()))
+	frappe.get_doc(
+		{
+			"doctype": "Comment",
+			"comment_type": "Info",
+			"reference_doctype": "Issue",
+			"reference_name": doc.issue,
+			"content": text,
+		}
+	).insert(ignore_permissions=True)  # part of the appointment's change, which was checked
 
 
 # -- free time ------------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ technician: nothing here saves with `ignore_permissions` but the ticket's commen
 technician adds to a ticket of their own appointment.
 
 On a visit the technician sets En Route, On Site and Completed (with the work done, the minutes spent and
-the customer's signature, drawn on the phone and stored as the Signature field's PNG data URL), and adds
-notes and photos. A note goes on the appointment and, as a Comment, on the ticket's timeline; photos are
+the customer's signature, drawn on the phone and stored as the Signature field's PNG data URL), or
+Cancelled / No Show with a reason (the ticket's timeline notes it: support_plus.dispatch.appointments),
+and adds notes and photos. A note goes on the appointment and, as a Comment, on the ticket's timeline; photos are
 private files of the ticket (of the appointment when it has no ticket) under the portal's upload rules
 (support_plus.tickets.attachments). The time spent is the appointment's `time_spent_minutes`, written on
 the ticket's timeline with the completed visit (support_plus.dispatch.appointments.note_on_ticket).
@@ -34,6 +35,11 @@ NEXT = {
 	appt.EN_ROUTE: (appt.SCHEDULED,),
 	appt.ON_SITE: (appt.SCHEDULED, appt.EN_ROUTE),
 	appt.COMPLETED: (appt.ON_SITE,),
+}
+# The visit did not happen: from which status, always with a reason.
+NOT_DONE = {
+	appt.CANCELLED: (appt.SCHEDULED, appt.EN_ROUTE),
+	appt.NO_SHOW: (appt.SCHEDULED, appt.EN_ROUTE, appt.ON_SITE),
 }
 UPCOMING_DAYS = 14
 SIGNATURE_PREFIX = "data:image/png;base64,"
@@ -107,6 +113,19 @@ def day_view(user: str) -> dict:
 	}
 
 
+TODAY_FIELDS = ("name", "when", "status", "customer", "issue", "subject", "address", "map_link")
+
+
+def todays_appointments(user: str) -> list[dict]:
+	"""The user's appointments of today in order, as /field lists them (none without a technician
+	profile): the "My Work" workspace shows them in the desk."""
+	try:
+		rows = day_view(user)["today"]
+	except frappe.DoesNotExistError:
+		return []
+	return [{field: row.get(field) for field in TODAY_FIELDS} for row in rows]
+
+
 def appointment_view(name: str, user: str) -> dict:
 	doc = own_appointment(name, user)
 	ticket = history = None
@@ -136,6 +155,7 @@ def appointment_view(name: str, user: str) -> dict:
 			(get_datetime(doc.scheduled_end) - get_datetime(doc.scheduled_start)).total_seconds() // 60
 		),
 		"actions": [status for status, since in NEXT.items() if doc.status in since],
+		"not_done_actions": [status for status, since in NOT_DONE.items() if doc.status in since],
 		"photos": frappe.get_all(
 			"File",
 			filters={
@@ -156,16 +176,24 @@ def set_status(
 	time_spent_minutes: int | None = None,
 	signature: str | None = None,
 	feedback: str | None = None,
+	reason: str | None = None,
 ) -> str:
 	"""The technician moves their appointment on: En Route, On Site, then Completed with the work (and the
-	customer's signature and feedback, kept on the Maintenance Visit)."""
+	customer's signature and feedback, kept on the Maintenance Visit); or Cancelled / No Show with a
+	reason."""
 	doc = own_appointment(name, user)
-	if status not in NEXT:
+	allowed = NEXT.get(status) or NOT_DONE.get(status)
+	if not allowed:
 		frappe.throw(_("{0} cannot be set here.").format(escape_html(status or "")))
-	if doc.status not in NEXT[status]:
+	if doc.status not in allowed:
 		frappe.throw(
 			_("Appointment {0} is {1}: it cannot become {2}.").format(doc.name, _(doc.status), _(status))
 		)
+	if status in NOT_DONE:
+		reason = reason.strip() if isinstance(reason, str) else ""
+		if not reason:
+			frappe.throw(_("Say why the visit is {0}.").format(_(status)), frappe.MandatoryError)
+		doc.status_reason = reason
 	doc.status = status
 	if status == appt.COMPLETED:
 		doc.work_done = (work_done or "").strip()

@@ -11,6 +11,11 @@ themselves: a Contact counts only when a desk user (or Frappe's signup) made it,
 link a Contact to a Customer, Supplier or other party (`guard_contact`), and through Frappe's generic
 list endpoints they read no child-table rows (`portal_query_conditions`) and attach or reference no
 file of a ticket they cannot see (`guard_file`).
+
+Equipment (/support/equipment) follows from the same trusted Contacts: a portal user sees the serial
+numbers registered (Serial No `customer`) to the Customers their Contact is linked to, and no other; a
+serial they may not see is answered exactly like one that does not exist. On a serial's page they see
+only the tickets the ticket rule above lets them see.
 """
 
 import frappe
@@ -104,6 +109,34 @@ def get_visible_ticket(name: str):
 	if not doc or not can_see(doc):
 		raise frappe.DoesNotExistError(_("Ticket {0} not found.").format(name))
 	return doc
+
+
+def serial_customers(user: str) -> list[str]:
+	"""The Customers whose equipment `user` sees on the portal (none for a visitor)."""
+	return [] if user == "Guest" else customers_of(user)
+
+
+def can_see_serial(serial_customer: str | None, user: str | None = None) -> bool:
+	"""A serial registered to one of the user's Customers (an unregistered serial belongs to nobody)."""
+	user = user or frappe.session.user
+	return bool(serial_customer) and serial_customer in serial_customers(user)
+
+
+def get_visible_serial(name: str) -> frappe._dict:
+	"""The serial (name, item_code, customer), if the session user may see it on the portal; otherwise
+	"not found", never "forbidden"."""
+	if frappe.session.user == "Guest":
+		raise frappe.PermissionError(_("Log in to see your equipment."))
+	row = (
+		frappe.db.get_value("Serial No", name, ["name", "item_code", "customer"], as_dict=True)
+		if isinstance(name, str) and name
+		else None
+	)
+	if not row or not can_see_serial(row.customer):
+		raise frappe.DoesNotExistError(
+			_("Serial No {0} not found.").format(frappe.utils.escape_html(name or ""))
+		)
+	return row
 
 
 def has_website_permission(doc, ptype=None, user=None, verbose=False) -> bool:

@@ -24,6 +24,13 @@ def require_login(route: str) -> None:
 		raise frappe.Redirect
 
 
+def not_found() -> None:
+	"""A 404 answered to this user only. Frappe caches a page's 404 per URL for everyone (until the website
+	cache is cleared), so another customer's ticket or serial would then be "not found" for its owner too."""
+	frappe.local.no_cache = 1
+	raise frappe.PageDoesNotExistError
+
+
 def list_tickets(
 	status: str | None = None, search: str | None = None, page: int = 1, open_only: bool = False
 ) -> dict:
@@ -73,7 +80,7 @@ def ticket_view(name: str) -> dict:
 	try:
 		doc = get_visible_ticket(name)
 	except frappe.DoesNotExistError:
-		raise frappe.PageDoesNotExistError
+		not_found()
 	assigned = json.loads(doc.get("_assign") or "[]")
 	comm = frappe.qb.DocType("Communication")
 	conversation = (

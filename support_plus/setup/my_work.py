@@ -4,6 +4,10 @@ idempotent; removed on uninstall.
 
 The current user is a dynamic filter (`frappe.session.user`, evaluated in the browser, as Frappe's own
 cards do), so one public card serves every user.
+
+Today's appointments, in order, are a Custom HTML Block (Frappe v15's workspace block with a script): a
+Quick List orders by last change and shows four rows, a shortcut shows a count. The block asks
+`support_plus.api.field.my_appointments_today` for the session user's own visits, the list /field shows.
 """
 
 import json
@@ -44,6 +48,44 @@ CARDS = {
 }
 
 
+TODAY_BLOCK = "My Work: Today's Appointments"
+TODAY_LABEL = "Today's Appointments"
+TODAY_HTML = """<div class="sp-today"><div class="sp-today-title">Today's Appointments</div>
+<div class="sp-today-list">…</div></div>"""
+TODAY_STYLE = """
+.sp-today { padding: 12px 4px; }
+.sp-today-title { font-weight: 600; margin-bottom: 8px; }
+.sp-today-row { display: flex; gap: 12px; padding: 6px 0; border-bottom: 1px solid var(--border-color); }
+.sp-today-when { min-width: 96px; font-variant-numeric: tabular-nums; }
+.sp-today-status { color: var(--text-muted); min-width: 72px; }
+.sp-today-empty { color: var(--text-muted); }
+"""
+TODAY_SCRIPT = """
+const esc = (value) => frappe.utils.escape_html(value || "");
+root_element.querySelector(".sp-today-title").textContent = __("Today's Appointments");
+frappe
+	.call({ method: "support_plus.api.field.my_appointments_today", type: "GET" })
+	.then(({ message }) => {
+		const list = root_element.querySelector(".sp-today-list");
+		const rows = message || [];
+		list.innerHTML = rows.length
+			? rows
+					.map(
+						(a) => `<div class="sp-today-row" data-appointment="${esc(a.name)}">
+				<span class="sp-today-when">${esc(a.when)}</span>
+				<span class="sp-today-status">${esc(__(a.status))}</span>
+				<span class="sp-today-what">
+					<a href="/app/service-appointment/${encodeURIComponent(a.name)}">${esc(a.customer || a.name)}</a>
+					${a.issue ? `· <a href="/app/issue/${encodeURIComponent(a.issue)}">${esc(a.subject || a.issue)}</a>` : ""}
+					${a.address ? `<div class="text-muted small">${esc(a.address)}</div>` : ""}
+				</span></div>`
+					)
+					.join("")
+			: `<div class="sp-today-empty">${__("No appointments today.")}</div>`;
+	});
+"""
+
+
 def card_name(label: str) -> str:
 	return f"My Work: {label}"
 
@@ -68,6 +110,7 @@ def ensure_my_work() -> None:
 			card.save(ignore_permissions=True)
 		else:
 			frappe.get_doc({"doctype": "Number Card", "name": name, **values}).insert(ignore_permissions=True)
+	ensure_today_block()
 	content = [
 		{
 			"id": "my-work-header",
@@ -78,10 +121,16 @@ def ensure_my_work() -> None:
 			{
 				"id": f"my-work-{i}",
 				"type": "number_card",
-				"data": {"number_card_name": card_name(label), "col": 4},
+				# The desk finds a block's widget by the row's label (frappe/.../workspace/blocks/block.js).
+				"data": {"number_card_name": label, "col": 4},
 			}
 			for i, label in enumerate(CARDS)
 		),
+		{
+			"id": "my-work-today",
+			"type": "custom_block",
+			"data": {"custom_block_name": TODAY_LABEL, "col": 12},
+		},
 	]
 	workspace = (
 		frappe.get_doc("Workspace", WORKSPACE)
@@ -99,13 +148,27 @@ def ensure_my_work() -> None:
 		}
 	)
 	workspace.set("number_cards", [{"number_card_name": card_name(label), "label": label} for label in CARDS])
+	workspace.set("custom_blocks", [{"custom_block_name": TODAY_BLOCK, "label": TODAY_LABEL}])
 	if workspace.is_new():
 		workspace.insert(ignore_permissions=True)
 	else:
 		workspace.save(ignore_permissions=True)
 
 
+def ensure_today_block() -> None:
+	values = {"html": TODAY_HTML, "script": TODAY_SCRIPT, "style": TODAY_STYLE, "private": 0}
+	if frappe.db.exists("Custom HTML Block", TODAY_BLOCK):
+		block = frappe.get_doc("Custom HTML Block", TODAY_BLOCK)
+		block.update(values)
+		block.save(ignore_permissions=True)
+	else:
+		block = frappe.get_doc({"doctype": "Custom HTML Block", **values})
+		block.insert(ignore_permissions=True, set_name=TODAY_BLOCK)
+
+
 def remove_my_work() -> None:
 	frappe.db.delete("Workspace", {"name": WORKSPACE})
+	frappe.db.delete("Workspace Custom Block", {"parent": WORKSPACE})
+	frappe.db.delete("Custom HTML Block", {"name": TODAY_BLOCK})
 	frappe.db.delete("Workspace Number Card", {"parent": WORKSPACE})
 	frappe.db.delete("Number Card", {"name": ("in", [card_name(label) for label in CARDS])})

@@ -51,6 +51,8 @@ DESK_PERMISSIONS = {
 	"Project": _TICKET_PICKERS,  # ERPNext gives desk users its permlevel 1 only
 	# A ticket's claim (support_plus.warranty.claims); ERPNext gives it to maintenance roles only.
 	"Warranty Claim": _TICKET_PICKERS,
+	# A serial's or customer's service history lists its visits (support_plus.warranty.history).
+	"Maintenance Visit": _SUPPORT_READ,
 	"Email Account": {**_SUPPORT_SELECT, SALES: SELECT, ACCOUNTS: SELECT},
 	"Customer": _SUPPORT_READ,
 	"Item": _SUPPORT_READ,

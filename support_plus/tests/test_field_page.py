@@ -166,3 +166,57 @@ class TestFieldPage(SupportTestCase):
 				},
 			)
 		)
+
+	def test_visit_not_done_with_a_reason_own_only(self):
+		start = now_datetime().replace(microsecond=0) + timedelta(hours=4)
+		visit = self._book(self.dan, start, issue=self.ticket.name)
+		frappe.db.commit()  # nosemgrep: the web server is another process
+		self.assertIn('id="not-done"', self.get(self.as_dan, f"/field/{visit.name}").text)
+		# another technician: not found, and nothing changes
+		answer = self.post(
+			self.as_eve,
+			"set_appointment_status",
+			appointment=visit.name,
+			status="Cancelled",
+			reason="Mine now",
+		)
+		self.assertEqual(answer.status_code, 404, answer.text[:300])
+		# no reason: refused
+		answer = self.post(self.as_dan, "set_appointment_status", appointment=visit.name, status="No Show")
+		self.assertEqual(answer.status_code, 417, answer.text[:300])
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value("Service Appointment", visit.name, "status"), "Scheduled")
+
+		answer = self.post(
+			self.as_dan,
+			"set_appointment_status",
+			appointment=visit.name,
+			status="No Show",
+			reason="Rang twice, nobody home",
+		)
+		self.assertEqual(answer.status_code, 200, answer.text[:300])
+		frappe.db.rollback()
+		self.assertEqual(
+			frappe.db.get_value("Service Appointment", visit.name, ["status", "status_reason"]),
+			("No Show", "Rang twice, nobody home"),
+		)
+		notes = frappe.get_all(
+			"Comment",
+			filters={
+				"reference_doctype": "Issue",
+				"reference_name": self.ticket.name,
+				"content": ("like", f"%{visit.name}%"),
+			},
+			pluck="content",
+		)
+		self.assertEqual(len(notes), 1)
+		self.assertIn("Rang twice, nobody home", notes[0])
+		self.assertIn("Tech Dan", notes[0])
+		page = self.get(self.as_dan, f"/field/{visit.name}").text
+		self.assertIn("Rang twice, nobody home", page)
+		self.assertNotIn('id="not-done"', page)  # done with: no second call-off
+		# a No Show is final for the technician
+		answer = self.post(
+			self.as_dan, "set_appointment_status", appointment=visit.name, status="Cancelled", reason="x"
+		)
+		self.assertEqual(answer.status_code, 417, answer.text[:300])

@@ -7,7 +7,9 @@ import frappe
 from frappe.desk.form import assign_to
 
 from support_plus.api import assign_technician
-from support_plus.setup.my_work import CARDS, WORKSPACE, card_name
+from support_plus.api.field import my_appointments_today
+from support_plus.setup.my_work import CARDS, TODAY_BLOCK, WORKSPACE, card_name
+from support_plus.tests.appointment_fixtures import book, field_ticket
 from support_plus.tests.dispatch_fixtures import (
 	TUESDAY_10,
 	drop_assignments,
@@ -41,8 +43,9 @@ class TestMyWork(SupportTestCase):
 		self.assertEqual(
 			[row.number_card_name for row in workspace.number_cards], [card_name(label) for label in CARDS]
 		)
+		# The desk draws a block only when its name is a row's label (Frappe's workspace blocks/block.js).
 		blocks = [b["data"].get("number_card_name") for b in json.loads(workspace.content)]
-		self.assertEqual([b for b in blocks if b], [card_name(label) for label in CARDS])
+		self.assertEqual([b for b in blocks if b], [row.label for row in workspace.number_cards])
 
 	def test_cards_count_the_users_own_work(self):
 		frappe.flags.current_time = TUESDAY_10
@@ -79,3 +82,38 @@ class TestMyWork(SupportTestCase):
 		self.assertEqual(count("New Assignments", other.user), 1)
 		assign_to.remove("Issue", new, tech.user)
 		self.assertEqual(count("New Assignments", tech.user), 0)
+
+	def test_the_workspace_lists_todays_appointments(self):
+		workspace = frappe.get_doc("Workspace", WORKSPACE)
+		self.assertEqual([row.custom_block_name for row in workspace.custom_blocks], [TODAY_BLOCK])
+		blocks = [b["data"].get("custom_block_name") for b in json.loads(workspace.content)]
+		self.assertEqual([b for b in blocks if b], [row.label for row in workspace.custom_blocks])
+		script = frappe.db.get_value("Custom HTML Block", TODAY_BLOCK, "script")
+		self.assertIn("support_plus.api.field.my_appointments_today", script)
+
+	def test_todays_appointments_are_the_users_own_in_order(self):
+		frappe.flags.current_time = TUESDAY_10
+		tech = make_technician("dan", hours=None)
+		other = make_technician("eve", hours=None)
+		ticket = field_ticket("My work: the boiler ticks")
+		frappe.set_user(AGENT)
+		late = book(tech, "2026-12-01 15:00:00", "2026-12-01 16:00:00", issue=ticket.name)
+		early = book(tech, "2026-12-01 08:00:00", "2026-12-01 09:00:00")
+		book(tech, "2026-12-02 09:00:00", "2026-12-02 10:00:00")  # tomorrow
+		book(other, "2026-12-01 11:00:00", "2026-12-01 12:00:00")  # another technician's
+		cancelled = book(tech, "2026-12-01 12:00:00", "2026-12-01 13:00:00")
+		cancelled.status = "Cancelled"
+		cancelled.save()
+
+		frappe.set_user(tech.user)
+		today = my_appointments_today()
+		self.assertEqual([a["name"] for a in today], [early.name, cancelled.name, late.name])
+		self.assertEqual(
+			(today[2]["when"], today[2]["status"], today[2]["issue"], today[2]["subject"]),
+			("15:00–16:00", "Scheduled", ticket.name, "My work: the boiler ticks"),
+		)
+		self.assertEqual(today[1]["status"], "Cancelled")
+		frappe.set_user(other.user)
+		self.assertEqual(len(my_appointments_today()), 1)
+		frappe.set_user(AGENT)  # no technician profile: nothing, not an error
+		self.assertEqual(my_appointments_today(), [])

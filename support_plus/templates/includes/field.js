@@ -60,6 +60,17 @@ window.support_field = {
 				support_field.call("set_appointment_status", args).then(reload);
 			})
 		);
+		const not_done = document.getElementById("action-not-done");
+		not_done &&
+			not_done.addEventListener("click", () =>
+				support_field
+					.call("set_appointment_status", {
+						appointment,
+						status: document.getElementById("not-done-status").value,
+						reason: document.getElementById("not-done-reason").value,
+					})
+					.then(reload)
+			);
 		document.getElementById("add-note").addEventListener("click", async () => {
 			const photos = await support_field.read_files(document.getElementById("photos-input"));
 			const note = document.getElementById("note").value;
