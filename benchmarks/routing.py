@@ -66,7 +66,11 @@ def run(args: list[str]) -> dict:
 		if opts.profile:
 			profiler.disable()
 			stats = pstats.Stats(profiler, stream=click.get_text_stream("stderr")).sort_stats("cumulative")
-			stats.print_callees(r"assignment.py.*\(_assign\)|assign_to.py.*\(add\)|document.py.*\(insert\)")
+			stats.print_stats(45)
+			stats.print_callees(
+				r"assign_to.py.*\(assign\)|permissions.py:76|permissions.py.*get_doc_permissions|permissions.py.*get_role_permissions|has_controller_permissions|issue.py.*has_permission|is_project_bound|get_roles"
+			)
+			count_queries(teams, rng)
 		overhead = insert_overhead(opts.samples, teams, rng)
 	finally:
 		frappe.db.rollback()
@@ -81,6 +85,35 @@ def run(args: list[str]) -> dict:
 		"p95_ms": round(p95(latencies), 2),
 		"insert_overhead": round(overhead, 3),
 	}
+
+
+def count_queries(teams: list, rng: random.Random) -> None:
+	"""SQL statements of one auto_assign, by its caller in support_plus or Frappe (profiling only)."""
+	import traceback
+	from collections import Counter
+
+	issue = new_ticket(teams, rng, 999_999)
+	callers: Counter = Counter()
+	real_sql = frappe.db.sql
+
+	def counting_sql(query, *args, **kwargs):
+		frames = [
+			f
+			for f in traceback.extract_stack()[:-1]
+			if not any(part in f.filename for part in ("/database/", "query_builder", "/model/document.py"))
+		]
+		where = " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.name}" for f in frames[-4:])
+		callers[(str(query).split()[0].lower(), where)] += 1
+		return real_sql(query, *args, **kwargs)
+
+	frappe.db.sql = counting_sql
+	try:
+		assignment.auto_assign(issue)
+	finally:
+		frappe.db.sql = real_sql
+	click.echo(f"auto_assign ran {sum(callers.values())} SQL statements:", err=True)
+	for (verb, where), n in callers.most_common():
+		click.echo(f"  {n:3d} {verb:8s} {where}", err=True)
 
 
 def p95(values: list[float]) -> float:
@@ -244,8 +277,11 @@ def new_ticket(teams: list, rng: random.Random, i: int) -> str:
 
 
 def warm_up(teams: list) -> None:
-	"""A long-running worker has every technician's calendar and the metadata cached: so has this one."""
-	for team, _members in teams:
+	"""A long-running worker has every technician's calendar and the metadata cached, and the site's Redis
+	their roles (Frappe keeps them until a role or user changes): so has this run."""
+	for team, members in teams:
+		for user in members:  # their roles, as the site's Redis keeps them for a technician assigned before
+			frappe.get_roles(user)
 		for skill in SKILLS:
 			issue = frappe.get_doc(
 				{"doctype": "Issue", "subject": "Warm-up", "support_team": team, "required_skill": skill}
