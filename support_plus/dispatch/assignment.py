@@ -1,5 +1,6 @@
 """Assigning tickets to technicians: the best one by the routing engine, or a named one, always through
-Frappe's assignment (ToDo) and never beyond a technician's capacity.
+Frappe's assignment (a ToDo, made as Frappe's assign_to.add makes it, with fewer reads:
+support_plus/overrides/assign_to.py) and never beyond a technician's capacity.
 
 The capacity check is made on the ToDo itself (`guard_todo`), so the desk's "Assign To", bulk assignment
 and any script go through it as `assign_technician` does; a Support Manager may go over capacity by giving
