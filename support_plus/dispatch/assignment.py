@@ -54,7 +54,8 @@ def auto_assign(issue: str, now=None, exclude: list[str] | tuple = ()) -> str | 
 		frappe.throw(
 			_("Ticket {0} is already assigned to {1}.").format(frappe.bold(issue), ", ".join(assigned))
 		)
-	ranking = routing.rank(issue, now=now, lock=True, exclude=exclude, ticket=doc)  # locks the eligible rows
+	job = {f: doc.get(f) for f in ("support_team", "required_skill", "required_skill_level", "customer")}
+	ranking = routing.rank(job, now=now, lock=True, exclude=exclude)  # locks the eligible rows
 	if not ranking.candidates:
 		doc.add_comment("Comment", ranking.explanation())
 		return None

@@ -110,26 +110,27 @@ def _pool(team: str | None, users, exclude, skill: str | None) -> list:
 
 
 def rank(
-	issue: str,
+	issue: str | dict,
 	now: datetime | str | None = None,
 	lock: bool = False,
 	users: list[str] | None = None,
 	exclude: list[str] | tuple = (),
-	ticket: dict | None = None,
 ) -> Ranking:
 	"""The technicians who may take `issue` now, best first. With `lock`, the capacity check reads (and
 	locks until commit, in name order) the eligible technicians' rows: two processes assigning at once
 	then never both take a technician's last free place. `users` (a Skill Based Assignment Rule's users)
-	replaces the ticket's team as the pool; `exclude` leaves out these users (who declined the ticket);
-	`ticket`: the Issue's support_team, required_skill, required_skill_level and customer, when the caller
-	has read them."""
-	if ticket is None:
-		ticket = frappe.db.get_value(
+	replaces the ticket's team as the pool; `exclude` leaves out these users (who declined the ticket).
+	`issue` may also be the job itself, a dict of those four fields (a scheduled maintenance visit)."""
+	ticket = (
+		frappe._dict(issue)
+		if isinstance(issue, dict)
+		else frappe.db.get_value(
 			"Issue",
 			issue,
 			("support_team", "required_skill", "required_skill_level", "customer"),
 			as_dict=True,
 		)
+	)
 	excluded: dict[str, int] = {}
 	site_tz = get_system_timezone()
 	now_dt = clock.now(now)
