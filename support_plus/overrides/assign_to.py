@@ -1,8 +1,8 @@
 """One assignment made as `frappe.desk.form.assign_to.add` (Frappe 15.44.2) makes it, with fewer reads.
 
-Why: routing assigns one technician on every new ticket, and Frappe's `add` was most of that time (about
-45 of 58 ms on the routing benchmark): it reads the ToDos for a duplicate, checks the caller's permission,
-validates the ToDo's links, loads the ticket again, checks the assignee's permission on it, shares it
+Why: routing assigns one technician on every new ticket, and Frappe's `add` was most of that time (under
+the profiler, about 45 of 58 ms of `auto_assign`): it reads the ToDos for a duplicate, checks the caller's
+permission, loads the ticket again, checks the assignee's permission on it, shares it
 through `share.add` (which looks for a share, checks the sharer's right and loads the ticket once more),
 and reads the assignments back for the desk. For one user on one document whose caller already checked
 the ticket, the assignee and that they hold no open ToDo on it, `assign` keeps everything that leaves a
@@ -18,7 +18,8 @@ trace, in Frappe's order:
 - the assignee's notification (Frappe's own `notify_assignment`).
 
 Left out: the duplicate ToDo read and the caller's permission check (the callers do both; every caller
-passed `ignore_permissions`), the DocShare's link validation (the loaded document and the user the ToDo's
+passed `ignore_permissions`), the sharer's own right to share (the system assigns: a technician declining a
+ticket may not share it, and Frappe's `add` then fails where this shares), the DocShare's link validation (the loaded document and the user the ToDo's
 own validation just checked), the desk messages ("Shared with ...") and the list of assignments returned.
 
 A Frappe other than 15.x gets Frappe's own `add` (`FOLLOWS`), and install/migrate refuse it anyway
