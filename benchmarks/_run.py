@@ -27,7 +27,13 @@ def main() -> None:
 	try:
 		from support_plus.tests.utils import before_tests
 
-		before_tests()
+		# As under pytest (in_test): the test outbox account is saved without an SMTP connection check, so a
+		# benchmark also runs on a test site no test has run on yet. Benchmarks themselves run without it.
+		frappe.flags.in_test = True
+		try:
+			before_tests()
+		finally:
+			frappe.flags.in_test = False
 		result = module.run(args)
 	finally:
 		frappe.destroy()

@@ -42,6 +42,9 @@ def run(args: list[str]) -> dict:
 	parser.add_argument("--tickets", type=int, default=100_000)
 	parser.add_argument("--samples", type=int, default=200)
 	parser.add_argument("--profile", action="store_true", help="print where auto_assign spends its time")
+	parser.add_argument(
+		"--cold-roles", action="store_true", help="do not warm the technicians' roles (a cleared Redis)"
+	)
 	opts = parser.parse_args(args)
 	# Not flags.in_test: Frappe then makes the assignee's notification (and its email) inline and commits.
 	rng = random.Random(20261130)
@@ -60,20 +63,24 @@ def run(args: list[str]) -> dict:
 
 			profiler = cProfile.Profile()
 		if opts.profile:
-			warm_up(teams)
+			warm_up(teams, roles=not opts.cold_roles)
 			profiler.enable()
-		latencies, decisions = time_auto_assign(opts.samples, teams, rng, warm=not opts.profile)
+		latencies, decisions = time_auto_assign(
+			opts.samples, teams, rng, warm=not opts.profile, roles=not opts.cold_roles
+		)
 		if opts.profile:
 			profiler.disable()
 			stats = pstats.Stats(profiler, stream=click.get_text_stream("stderr")).sort_stats("cumulative")
-			stats.print_callees(r"assignment.py.*\(_assign\)|assign_to.py.*\(add\)|document.py.*\(insert\)")
+			stats.print_stats(45)
+			stats.print_callees(r"assign_to.py.*\(assign\)|permissions.py:76|document.py.*\(insert\)")
+			count_queries(teams, rng)
 		overhead = insert_overhead(opts.samples, teams, rng)
 	finally:
 		frappe.db.rollback()
 		frappe.db.after_commit.reset()
 	click.echo(
 		f"the routing decision alone (rank, rows locked): p50 {statistics.median(decisions):.2f} ms, "
-		f"p95 {p95(decisions):.2f} ms; the rest of auto_assign is Frappe's assignment (ToDo and its hooks)",
+		f"p95 {p95(decisions):.2f} ms; the rest of auto_assign is the assignment (ToDo and its hooks, share, notification)",
 		err=True,
 	)
 	return {
@@ -81,6 +88,35 @@ def run(args: list[str]) -> dict:
 		"p95_ms": round(p95(latencies), 2),
 		"insert_overhead": round(overhead, 3),
 	}
+
+
+def count_queries(teams: list, rng: random.Random) -> None:
+	"""SQL statements of one auto_assign, by its caller in support_plus or Frappe (profiling only)."""
+	import traceback
+	from collections import Counter
+
+	issue = new_ticket(teams, rng, 999_999)
+	callers: Counter = Counter()
+	real_sql = frappe.db.sql
+
+	def counting_sql(query, *args, **kwargs):
+		frames = [
+			f
+			for f in traceback.extract_stack()[:-1]
+			if not any(part in f.filename for part in ("/database/", "query_builder", "/model/document.py"))
+		]
+		where = " < ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.name}" for f in frames[-4:])
+		callers[(str(query).split()[0].lower(), where)] += 1
+		return real_sql(query, *args, **kwargs)
+
+	frappe.db.sql = counting_sql
+	try:
+		assignment.auto_assign(issue)
+	finally:
+		frappe.db.sql = real_sql
+	click.echo(f"auto_assign ran {sum(callers.values())} SQL statements:", err=True)
+	for (verb, where), n in callers.most_common():
+		click.echo(f"  {n:3d} {verb:8s} {where}", err=True)
 
 
 def p95(values: list[float]) -> float:
@@ -243,9 +279,12 @@ def new_ticket(teams: list, rng: random.Random, i: int) -> str:
 	)
 
 
-def warm_up(teams: list) -> None:
-	"""A long-running worker has every technician's calendar and the metadata cached: so has this one."""
-	for team, _members in teams:
+def warm_up(teams: list, roles: bool = True) -> None:
+	"""A long-running worker has every technician's calendar and the metadata cached, and the site's Redis
+	their roles (Frappe keeps them until a role or user changes): so has this run."""
+	for team, members in teams:
+		for user in members if roles else ():  # their roles, as the site's Redis keeps them
+			frappe.get_roles(user)
 		for skill in SKILLS:
 			issue = frappe.get_doc(
 				{"doctype": "Issue", "subject": "Warm-up", "support_team": team, "required_skill": skill}
@@ -255,12 +294,12 @@ def warm_up(teams: list) -> None:
 
 
 def time_auto_assign(
-	samples: int, teams: list, rng: random.Random, warm: bool = True
+	samples: int, teams: list, rng: random.Random, warm: bool = True, roles: bool = True
 ) -> tuple[list[float], list[float]]:
 	"""Milliseconds of `auto_assign`, and of its routing decision alone (`rank` with the rows locked)."""
 	auto_assign_off()
 	if warm:
-		warm_up(teams)
+		warm_up(teams, roles)
 	latencies, decisions = [], []
 	with click.progressbar(
 		range(samples), label="auto_assign on new tickets", file=click.get_text_stream("stderr")

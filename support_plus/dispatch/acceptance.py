@@ -19,7 +19,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, cint, get_fullname
 
-from support_plus.dispatch import assignment
+from support_plus.dispatch import assignment, technicians
 from support_plus.tickets.lifecycle import DONE
 from support_plus.utils import clock
 from support_plus.utils.roles import SUPPORT_MANAGER
@@ -37,7 +37,7 @@ def set_pending(todo, method=None) -> None:
 	"""ToDo `before_insert`: a technician's new assignment waits for their answer."""
 	if todo.reference_type != "Issue" or todo.status != "Open" or not todo.allocated_to or todo.acceptance:
 		return
-	if not frappe.db.exists("Service Technician", {"user": todo.allocated_to}):
+	if technicians.status_of(todo.allocated_to) is None:
 		return
 	if todo.assigned_by == todo.allocated_to:
 		todo.acceptance = ACCEPTED

@@ -260,12 +260,16 @@ def sms_configured() -> bool:
 
 
 def send_sms(phone: str, text: str) -> None:
+	"""After the status change's commit: Frappe's SMS (its SMS Log), or an Error Log when the gateway fails,
+	committed here as a transaction of their own (a request commits once, before its after-commit work,
+	so without this both were lost when the request ended)."""
 	from frappe.core.doctype.sms_settings.sms_settings import send_sms as frappe_send_sms
 
 	try:
 		frappe_send_sms([phone], text, success_msg=False)
 	except Exception:
 		frappe.log_error(title="Support Plus: technician en route SMS not sent")
+	frappe.db.commit()  # nosemgrep: after the status change's own commit, a transaction of its own
 
 
 def make_maintenance_visit(doc) -> str:

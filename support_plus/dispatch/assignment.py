@@ -1,5 +1,6 @@
 """Assigning tickets to technicians: the best one by the routing engine, or a named one, always through
-Frappe's assignment (ToDo) and never beyond a technician's capacity.
+Frappe's assignment (a ToDo, made as Frappe's assign_to.add makes it, with fewer reads:
+support_plus/overrides/assign_to.py) and never beyond a technician's capacity.
 
 The capacity check is made on the ToDo itself (`guard_todo`), so the desk's "Assign To", bulk assignment
 and any script go through it as `assign_technician` does; a Support Manager may go over capacity by giving
@@ -12,10 +13,9 @@ from contextlib import contextmanager
 
 import frappe
 from frappe import _
-from frappe.desk.form.assign_to import add as add_assignment
-from frappe.share import add_docshare
 
 from support_plus.dispatch import routing, technicians
+from support_plus.overrides.assign_to import assign as lean_assign
 from support_plus.tickets.lifecycle import DONE
 from support_plus.utils.roles import is_manager
 
@@ -32,10 +32,10 @@ def _open_ticket(issue: str):
 
 
 def open_assignees(issue: str) -> list[str]:
-	return frappe.get_all(
-		"ToDo",
-		filters={"reference_type": "Issue", "reference_name": issue, "status": "Open"},
-		pluck="allocated_to",
+	return frappe.db.sql_list(
+		"""select allocated_to from `tabToDo`
+		where reference_type = 'Issue' and reference_name = %s and status = 'Open'""",
+		issue,
 	)
 
 
@@ -54,7 +54,8 @@ def auto_assign(issue: str, now=None, exclude: list[str] | tuple = ()) -> str | 
 		frappe.throw(
 			_("Ticket {0} is already assigned to {1}.").format(frappe.bold(issue), ", ".join(assigned))
 		)
-	ranking = routing.rank(issue, now=now, lock=True, exclude=exclude)  # locks the eligible rows
+	job = {f: doc.get(f) for f in ("support_team", "required_skill", "required_skill_level", "customer")}
+	ranking = routing.rank(job, now=now, lock=True, exclude=exclude)  # locks the eligible rows
 	if not ranking.candidates:
 		doc.add_comment("Comment", ranking.explanation())
 		return None
@@ -84,14 +85,10 @@ def assign_technician(issue: str, user: str, override_reason: str | None = None)
 
 def _assign(doc, user: str, description: str) -> None:
 	# The caller checked the ticket (the API) or is the system (routing a new ticket, a timed-out one, a
-	# technician's decline). Frappe shares the ticket with an assignee who cannot read it, but only when the
-	# current user may share: a technician declining may not, so the share is made here.
-	if not frappe.has_permission("Issue", "read", user=user):  # no role may read tickets: share this one
-		add_docshare("Issue", doc.name, user, flags={"ignore_share_permission": True})
-	add_assignment(
-		{"assign_to": [user], "doctype": "Issue", "name": doc.name, "description": description},
-		ignore_permissions=True,
-	)
+	# technician's decline), and that the user holds no open assignment of it. Frappe's assign_to.add, made
+	# with fewer reads (support_plus/overrides/assign_to.py); it shares the ticket with an assignee who
+	# cannot read it even when the current user may not share (a technician declining).
+	lean_assign(doc, user, description)
 
 
 def _locked_load(user: str) -> tuple[int, int] | None:
@@ -162,7 +159,7 @@ def guard_todo(todo, method=None) -> None:
 	before = todo.get_doc_before_save()
 	if before and before.allocated_to == todo.allocated_to and before.status == "Open":
 		return
-	status = frappe.db.get_value("Service Technician", {"user": todo.allocated_to}, "status")
+	status = technicians.status_of(todo.allocated_to)
 	if status is None:
 		return
 	if status == technicians.INACTIVE:

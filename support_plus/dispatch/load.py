@@ -14,7 +14,8 @@ from support_plus.utils import clock
 
 
 def _ticket_open(issue: str | None) -> bool:
-	status = frappe.db.get_value("Issue", issue, "status") if issue else None
+	row = frappe.db.sql("select status from `tabIssue` where name = %s", issue) if issue else None
+	status = row[0][0] if row else None
 	return status is not None and status not in DONE
 
 

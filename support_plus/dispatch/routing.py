@@ -79,6 +79,36 @@ def _format_until(ts: float, now_ts: float, tz: str) -> str:
 	return at.strftime("%H:%M") if ts - now_ts < 24 * 3600 else at.strftime("%Y-%m-%d %H:%M")
 
 
+def _pool(team: str | None, users, exclude, skill: str | None) -> list:
+	"""The technicians of `team` (or these `users`, or all), less `exclude`, with their levels in `skill`
+	(newline-separated) and their Holiday List's `modified` (the calendar cache's version): one query."""
+	conditions, values = [], {"skill": skill or ""}
+	if team:
+		conditions.append(
+			"""t.name in (select m.technician from `tabSupport Team Member` m
+			where m.parenttype = 'Support Team' and m.parent = %(team)s)"""
+		)
+		values["team"] = team
+	if users is not None:
+		conditions.append("t.user in %(users)s")
+		values["users"] = tuple(users)
+	if exclude:
+		conditions.append("t.user not in %(exclude)s")
+		values["exclude"] = tuple(exclude)
+	return frappe.db.sql(
+		f"""select t.name, t.user, t.full_name, t.status, t.capacity, t.open_tickets, t.last_assigned_on,
+			t.holiday_list, t.modified, h.modified as holiday_modified,
+			(select group_concat(s.level separator '\\n') from `tabService Technician Skill` s
+				where s.parent = t.name and s.parenttype = 'Service Technician' and s.skill = %(skill)s)
+				as skill_levels
+		from `tabService Technician` t
+		left join `tabHoliday List` h on h.name = t.holiday_list
+		{"where " + " and ".join(conditions) if conditions else ""}""",
+		values,
+		as_dict=True,
+	)
+
+
 def rank(
 	issue: str | dict,
 	now: datetime | str | None = None,
@@ -106,33 +136,14 @@ def rank(
 	now_dt = clock.now(now)
 	now_ts = to_timestamp(now_dt, site_tz)
 
-	# 1. team (or the given users)
-	filters = []
-	if exclude:
-		filters.append(["user", "not in", list(exclude)])
-	if users is not None:
-		if not users:
-			return Ranking([], {"team": 1})
-		filters.append(["user", "in", list(users)])
-	elif ticket.support_team:
-		members = technicians.team_members(ticket.support_team)
-		if not members:
-			return Ranking([], {"team": 1})
-		filters.append(["name", "in", members])
-	rows = frappe.get_all(
-		"Service Technician",
-		filters=filters,
-		fields=[
-			"name",
-			"user",
-			"full_name",
-			"status",
-			"capacity",
-			"open_tickets",
-			"last_assigned_on",
-			"holiday_list",
-			"modified",
-		],
+	# 1. team (or the given users); 3. their levels in the required skill, read with them
+	if users is not None and not users:
+		return Ranking([], {"team": 1})
+	rows = _pool(
+		team=ticket.support_team if users is None else None,
+		users=users,
+		exclude=exclude,
+		skill=ticket.required_skill,
 	)
 	if not rows:
 		return Ranking([], {"team": 1})
@@ -143,20 +154,14 @@ def rank(
 
 	# 3. skill at or above the level
 	required = technicians.level_rank(ticket.required_skill_level)
-	levels: dict[str, int] = {}
-	if ticket.required_skill and active:
-		for parent, level in frappe.get_all(
-			"Service Technician Skill",
-			filters={
-				"parenttype": "Service Technician",
-				"skill": ticket.required_skill,
-				"parent": ("in", [r.name for r in active]),
-			},
-			fields=["parent", "level"],
-			as_list=True,
-		):
-			levels[parent] = max(levels.get(parent, 0), technicians.level_rank(level))
-		skilled = [r for r in active if levels.get(r.name, 0) >= max(required, 1)]
+	levels: dict[str, int] = {
+		r.name: max(
+			(technicians.level_rank(level) for level in (r.skill_levels or "").split("\n")), default=0
+		)
+		for r in active
+	}
+	if ticket.required_skill:
+		skilled = [r for r in active if levels[r.name] >= max(required, 1)]
 	else:
 		skilled = active
 	excluded["skill"] = len(active) - len(skilled)
@@ -180,7 +185,7 @@ def rank(
 	# 5. working now, else on call now
 	until: dict[str, float] = {}
 	for r in free:
-		cal = technicians.calendar(r.name, technicians.calendar_version(r))
+		cal = technicians.calendar(r.name, technicians.calendar_version(r, r.holiday_modified))
 		end = technicians.working_until(cal, now_ts)
 		if end is not None:
 			until[r.name] = end

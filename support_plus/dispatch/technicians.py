@@ -139,6 +139,12 @@ def team_members(team: str) -> list[str]:
 	)
 
 
+def status_of(user: str) -> str | None:
+	"""The status of the user's technician profile; None without one (read on every new assignment)."""
+	row = frappe.db.sql("select status from `tabService Technician` where user = %s limit 1", user)
+	return row[0][0] if row else None
+
+
 def profile_of(user: str) -> dict | None:
 	return frappe.db.get_value(
 		"Service Technician", {"user": user}, ("name", "status", "capacity", "open_tickets"), as_dict=True
@@ -172,11 +178,13 @@ def calendar(technician: str, version: str) -> Calendar | None:
 	return cal
 
 
-def calendar_version(row) -> str:
-	"""What the cached calendar depends on: the profile and its Holiday List."""
-	holiday_modified = (
-		frappe.db.get_value("Holiday List", row.holiday_list, "modified") if row.holiday_list else ""
-	)
+def calendar_version(row, holiday_modified=None) -> str:
+	"""What the cached calendar depends on: the profile and its Holiday List (its `modified`, read here
+	unless the caller read it with the profile)."""
+	if not row.holiday_list:
+		holiday_modified = ""
+	elif holiday_modified is None:
+		holiday_modified = frappe.db.get_value("Holiday List", row.holiday_list, "modified")
 	return f"{row.modified}|{holiday_modified}"
 
 

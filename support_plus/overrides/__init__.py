@@ -2,7 +2,8 @@
 
 Each module names the Frappe (or ERPNext) release whose function it replaces and is installed through a
 Frappe hook (`override_whitelisted_methods`, a `www` page, `before_request`, a doc event), never by
-editing the framework. Every
+editing the framework (or, for `assign_to.assign`, called by support_plus's own code in place of
+Frappe's function). Every
 replacement is checked by a test against the behaviour of the function it replaces, and by
 `check_versions` at install and migrate: a site whose Frappe or ERPNext is of another major version is
 refused, because the replaced functions would no longer be the ones these copies follow.
