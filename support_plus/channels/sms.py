@@ -6,10 +6,7 @@ import frappe
 from frappe import _
 
 from support_plus.channels.whatsapp.outbound import NOTIFY_STATUSES
-
-
-def configured() -> bool:
-	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
+from support_plus.utils import sms
 
 
 def on_status_change(doc, method=None) -> None:
@@ -21,16 +18,7 @@ def on_status_change(doc, method=None) -> None:
 		0,
 		None,
 	)
-	if not opted_in or not mobile or not configured():
+	if not opted_in or not mobile or not sms.configured():
 		return
 	text = _("Ticket {0}: {1}. Status: {2}.").format(doc.name, doc.subject[:60], _(doc.status))
-	frappe.db.after_commit.add(lambda: send(mobile, text))
-
-
-def send(number: str, text: str) -> None:
-	from frappe.core.doctype.sms_settings.sms_settings import send_sms
-
-	try:
-		send_sms([number], text, success_msg=False)
-	except Exception:
-		frappe.log_error(title=_("Support Plus: ticket status SMS not sent"))
+	sms.send_after_commit(mobile, text, "Support Plus: ticket status SMS not sent")

@@ -34,7 +34,7 @@ from support_plus.dispatch import technicians
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.tickets import email_templates
 from support_plus.tickets.notifications import can_send_email
-from support_plus.utils import clock
+from support_plus.utils import clock, sms
 from support_plus.utils.roles import is_manager
 
 SCHEDULED, EN_ROUTE, ON_SITE, COMPLETED, CANCELLED, NO_SHOW = (
@@ -249,27 +249,10 @@ def notify_en_route(doc) -> None:
 			reference_doctype="Service Appointment",
 			reference_name=doc.name,
 		)
-	if phone and sms_configured():
+	if phone and sms.configured():
 		text = _("Your technician {0} is on the way.").format(context["technician_name"])
 		# After commit: the status change stands even when the SMS gateway does not answer.
-		frappe.db.after_commit.add(lambda: send_sms(phone, text))
-
-
-def sms_configured() -> bool:
-	return bool(frappe.db.get_single_value("SMS Settings", "sms_gateway_url"))
-
-
-def send_sms(phone: str, text: str) -> None:
-	"""After the status change's commit: Frappe's SMS (its SMS Log), or an Error Log when the gateway fails,
-	committed here as a transaction of their own (a request commits once, before its after-commit work,
-	so without this both were lost when the request ended)."""
-	from frappe.core.doctype.sms_settings.sms_settings import send_sms as frappe_send_sms
-
-	try:
-		frappe_send_sms([phone], text, success_msg=False)
-	except Exception:
-		frappe.log_error(title="Support Plus: technician en route SMS not sent")
-	frappe.db.commit()  # nosemgrep: after the status change's own commit, a transaction of its own
+		sms.send_after_commit(phone, text, "Support Plus: technician en route SMS not sent")
 
 
 def make_maintenance_visit(doc) -> str:
