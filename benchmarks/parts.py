@@ -4,7 +4,7 @@
 
 Makes N vans (default 200: leaf warehouses under a "Bench Vans" group) and M parts (default 50), with
 ERPNext Item Reorder rows (par levels: level 5, refill 10, Material Transfer) for every van and part
-(N x M rows, bulk inserted), and S of the vans (default 20) stocked with 20 units of every part by real
+(N x M rows, bulk inserted), and S of the vans (default 10) stocked with 20 units of every part by real
 Material Receipts, each stocked van the van of a technician (a user with only the Service Technician
 role) assigned to a ticket. Then, K times (default 200), for a random stocked van and part:
 - `use_part(ticket, part)` as the van's technician (Installed, from the van; the checks, the locked stock
@@ -41,7 +41,7 @@ def run(args: list[str]) -> dict:
 	parser = argparse.ArgumentParser(prog="parts")
 	parser.add_argument("--vans", type=int, default=200)
 	parser.add_argument("--items", type=int, default=50)
-	parser.add_argument("--stocked-vans", type=int, default=20)
+	parser.add_argument("--stocked-vans", type=int, default=10)
 	parser.add_argument("--samples", type=int, default=200)
 	parser.add_argument("--profile", action="store_true", help="print where use_part spends its time")
 	opts = parser.parse_args(args)
