@@ -49,6 +49,8 @@ def technician_with_van(key: str, van: str):
 
 
 def assign(issue: str, user: str) -> None:
+	"""An open assignment of the ticket, shared with the user as Frappe's assign_to does."""
+	frappe.share.add_docshare("Issue", issue, user, flags={"ignore_share_permission": True})
 	frappe.get_doc(
 		{
 			"doctype": "ToDo",

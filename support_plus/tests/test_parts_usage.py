@@ -206,3 +206,16 @@ class TestUsePart(PartsTestCase):
 		self.assertIn("return date", messages["loaner without date"])
 		self.assertIn("not in stock", messages["more than in the van"])
 		self.assertEqual(frappe.db.get_value("Serial No", outside, "warehouse"), self.stores)
+
+	def test_ticket_parts_for_those_who_read_the_ticket(self):
+		issue = ticket()
+		assign(issue, self.ned_user)
+		frappe.set_user(self.ned_user)
+		api.use_part(issue, self.PLAIN_ITEM, qty=2, usage_type="Consumed")
+		parts = api.ticket_parts(issue)
+		self.assertEqual(
+			[(p.item_code, p.qty, p.chargeable) for p in parts["parts"]], [(self.PLAIN_ITEM, 2, 1)]
+		)
+		self.assertEqual((parts["cost"], parts["chargeable_cost"], parts["chargeable_count"]), (40, 40, 1))
+		frappe.set_user(self.gus_user)
+		self.assertRaises(frappe.PermissionError, api.ticket_parts, issue)
