@@ -15,6 +15,7 @@ The technician using a part has no right to stock documents: the moves are made 
 (`as_stock_keeper`) once support_plus has checked the technician may use the part on that ticket.
 """
 
+import json
 from contextlib import contextmanager
 
 import frappe
@@ -81,6 +82,11 @@ def special_warehouse(company: str, warehouse_name: str) -> str:
 def parse_serials(text: str | list | None) -> list[str]:
 	if not text:
 		return []
+	if isinstance(text, str) and text.strip().startswith("["):  # a JSON list, as REST clients send one
+		try:
+			text = json.loads(text)
+		except ValueError:
+			pass
 	if isinstance(text, list | tuple):
 		values = text
 	else:

@@ -1,6 +1,7 @@
 """The last unit in a van is used once when two people take it at the same moment: two OS processes with
 their own database connections, each holding its transaction open a while after using the part (as a slow
-request would). The second gets a clear "not in stock" error and leaves nothing behind."""
+request would). The second gets a clear "not in stock" error and leaves nothing behind. And the same
+through the real web server, as the technician over REST."""
 
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import frappe
 
 from support_plus.parts.usage import LINK_FIELD
 from support_plus.tests.dispatch_fixtures import ensure_tech_users, tech_user
+from support_plus.tests.http import SiteServer
 from support_plus.tests.parts_fixtures import (
 	CUSTOMER,
 	assign,
@@ -117,6 +119,54 @@ class TestLastUnitRace(SupportTestCase):
 			clean_item()
 			for name in tickets:
 				frappe.delete_doc("Issue", name, force=True, ignore_permissions=True)
+			frappe.delete_doc("Service Technician", technician.name, force=True, ignore_permissions=True)
+			frappe.db.commit()
+
+
+class TestUsePartOverRest(SupportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		ensure_tech_users()
+		super().setUpClass()
+
+	def test_technician_uses_the_last_unit_over_rest(self):
+		clean_item()
+		make_customer(CUSTOMER)
+		make_item(ITEM)
+		van = make_warehouse("SP Race Van")
+		technician = technician_with_van("ned", van)
+		ned = tech_user("ned")
+		issue = ticket()
+		assign(issue, ned)
+		receive(ITEM, van, qty=1, rate=10)
+		frappe.db.commit()  # the server sees it; cleaned up below
+		try:
+			server = SiteServer.get()
+			session = server.login(ned)
+			url = f"{server.url}/api/method/support_plus.api.use_part"
+			first = session.post(
+				url, json={"issue": issue, "item_code": ITEM, "usage_type": "Consumed"}, timeout=60
+			)
+			self.assertEqual(first.status_code, 200, first.text[-2000:])
+			second = session.post(
+				url, json={"issue": issue, "item_code": ITEM, "usage_type": "Consumed"}, timeout=60
+			)
+			self.assertEqual(second.status_code, 417, second.text[-2000:])
+			self.assertIn("is not in stock in", second.json()["_server_messages"])
+			# the stock keeper's switch left the technician's session as it was
+			me = session.get(f"{server.url}/api/method/frappe.auth.get_logged_user", timeout=30)
+			self.assertEqual(me.json()["message"], ned)
+			frappe.db.rollback()
+			name = first.json()["message"]
+			self.assertEqual(
+				frappe.db.get_value("Service Part Usage", name, ["docstatus", "owner"]), (1, ned)
+			)
+			self.assertEqual(bin_qty(ITEM, van), 0)
+			self.assertEqual(frappe.db.count("Service Part Usage", {"item_code": ITEM}), 1)
+		finally:
+			frappe.db.rollback()
+			clean_item()
+			frappe.delete_doc("Issue", issue, force=True, ignore_permissions=True)
 			frappe.delete_doc("Service Technician", technician.name, force=True, ignore_permissions=True)
 			frappe.db.commit()
 
