@@ -21,7 +21,7 @@ before_uninstall = "support_plus.install.before_uninstall"
 # --------------------------------
 
 doctype_js = {
-	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js"],
+	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js", "public/js/issue_parts.js"],
 	"Project": "public/js/project.js",
 	# The service history of a serial number or a customer (support_plus.api.service_history).
 	"Serial No": "public/js/service_history.js",
@@ -250,6 +250,8 @@ scheduler_events = {
 		"support_plus.warranty.alerts.daily_coverage_alerts",
 		"support_plus.maintenance.overdue.daily_refresh_overdue",
 		"support_plus.maintenance.reminders.daily_maintenance_reminders",
+		# Loaners not back by their date are flagged and their technician told (support_plus/parts/loaners.py).
+		"support_plus.parts.loaners.daily_flag_overdue_loaners",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }
