@@ -199,6 +199,19 @@ doc_events = {
 	"Serial No": {"validate": "support_plus.warranty.serials.on_serial_validate"},
 	# A completed visit of a warranty claim resolves the claim's ticket (support_plus/warranty/claims.py).
 	"Maintenance Visit": {"on_submit": "support_plus.warranty.claims.on_visit_submit"},
+	# Vans, refills and audits (support_plus/parts/): a van losing stock is refilled after the commit; parts
+	# arriving in a van resume the tickets waiting for them; a van's reconciliation is its audit.
+	"Stock Ledger Entry": {"on_submit": "support_plus.parts.refill.on_stock_ledger_entry"},
+	"Stock Entry": {"on_submit": "support_plus.parts.refill.on_stock_entry_submit"},
+	"Stock Reconciliation": {"on_submit": "support_plus.parts.audit.on_reconciliation_submit"},
+	"Item": {
+		"on_update": "support_plus.parts.vans.on_item_update",
+		"on_trash": "support_plus.parts.vans.clear_van_cache",
+	},
+	"Service Technician": {
+		"on_update": "support_plus.parts.vans.clear_van_cache",
+		"on_trash": "support_plus.parts.vans.clear_van_cache",
+	},
 }
 
 # Scheduled jobs
@@ -210,12 +223,16 @@ scheduler_events = {
 			"support_plus.sla.sweep.scheduled_sweep",
 			"support_plus.dispatch.acceptance.scheduled_reroute",
 		],
+		# At ERPNext's reorder time: its reorder for all but the vans, then the vans' refills (ERPNext's own
+		# job is stopped by install: support_plus/overrides/reorder_item.py).
+		"45 0 * * *": ["support_plus.parts.refill.daily_reorder"],
 	},
 	"daily": [
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",
 		"support_plus.tickets.auto_close.daily_auto_close",
 		"support_plus.dispatch.load.daily_recount",
 		"support_plus.warranty.alerts.daily_coverage_alerts",
+		"support_plus.parts.audit.daily_audit_reminders",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

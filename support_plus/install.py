@@ -3,6 +3,7 @@
 from support_plus.dispatch.load import recount as recount_technician_load
 from support_plus.kb.articles import ensure_fulltext_index
 from support_plus.overrides import check_versions
+from support_plus.overrides.reorder_item import restart_erpnext_reorder, stop_erpnext_reorder
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.analytics import apply_analytics, remove_analytics
 from support_plus.setup.customizations import apply_customizations, remove_customizations
@@ -55,6 +56,7 @@ def apply_all():
 	apply_desk_views()
 	apply_analytics()  # after the desk views: its cards and charts go above the workspace's shortcuts
 	ensure_my_work()
+	stop_erpnext_reorder()  # vans are refilled by support_plus.parts.refill
 
 
 def before_uninstall():
@@ -66,3 +68,4 @@ def before_uninstall():
 	remove_desk_permissions()
 	remove_ticket_series()
 	remove_my_work()
+	restart_erpnext_reorder()

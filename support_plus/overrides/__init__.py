@@ -18,6 +18,8 @@ FOLLOWS = {"frappe": "15.", "erpnext": "15."}  # the major versions the replacem
 REPLACED_BY_ASSIGNMENT = (
 	"erpnext.support.doctype.service_level_agreement.service_level_agreement.on_communication_update",
 	"erpnext.support.doctype.issue.issue.set_first_response_time",
+	# For the daily reorder's call only (support_plus/overrides/reorder_item.py).
+	"erpnext.stock.reorder_item.get_items_for_reorder",
 )
 
 
