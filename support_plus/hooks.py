@@ -35,6 +35,7 @@ permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
 	"Service Technician": "support_plus.dispatch.technicians.query_conditions",
 	"Service Appointment": "support_plus.dispatch.appointments.query_conditions",
+	"Stock Reconciliation": "support_plus.parts.audit.query_conditions",
 	# Every doctype: portal users list no child-table rows (Contact Email, Dynamic Link, Has Role, ...).
 	"*": "support_plus.portal.access.portal_query_conditions",
 }
@@ -45,6 +46,8 @@ has_permission = {
 	"Service Technician": "support_plus.dispatch.technicians.has_permission",
 	# A Service Technician reads and moves on their own appointments only.
 	"Service Appointment": "support_plus.dispatch.appointments.has_permission",
+	# A Service Technician audits their own van only (support_plus.parts.audit).
+	"Stock Reconciliation": "support_plus.parts.audit.has_permission",
 	# A ticket's private file is read by no portal user who cannot see the ticket, through any record.
 	"File": "support_plus.portal.access.file_permission",
 }
@@ -203,7 +206,10 @@ doc_events = {
 	# arriving in a van resume the tickets waiting for them; a van's reconciliation is its audit.
 	"Stock Ledger Entry": {"on_submit": "support_plus.parts.refill.on_stock_ledger_entry"},
 	"Stock Entry": {"on_submit": "support_plus.parts.refill.on_stock_entry_submit"},
-	"Stock Reconciliation": {"on_submit": "support_plus.parts.audit.on_reconciliation_submit"},
+	"Stock Reconciliation": {
+		"validate": "support_plus.parts.audit.validate_reconciliation",
+		"on_submit": "support_plus.parts.audit.on_reconciliation_submit",
+	},
 	"Item": {
 		"on_update": "support_plus.parts.vans.on_item_update",
 		"on_trash": "support_plus.parts.vans.clear_van_cache",

@@ -19,6 +19,7 @@ from support_plus.setup.permissions import (
 )
 from support_plus.setup.roles import ensure_roles
 from support_plus.setup.settings import ensure_settings
+from support_plus.setup.van_permissions import apply_van_permissions, remove_van_permissions
 from support_plus.setup.warranty_fields import ensure_warranty_indexes
 from support_plus.sla.engine import ensure_indexes as ensure_sla_indexes
 from support_plus.sla.escalation import recount_escalations
@@ -57,6 +58,7 @@ def apply_all():
 	apply_analytics()  # after the desk views: its cards and charts go above the workspace's shortcuts
 	ensure_my_work()
 	stop_erpnext_reorder()  # vans are refilled by support_plus.parts.refill
+	apply_van_permissions()
 
 
 def before_uninstall():
@@ -69,3 +71,4 @@ def before_uninstall():
 	remove_ticket_series()
 	remove_my_work()
 	restart_erpnext_reorder()
+	remove_van_permissions()

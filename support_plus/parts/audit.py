@@ -24,6 +24,7 @@ from frappe.utils import add_months, flt, getdate
 
 from support_plus.parts import vans as van_store
 from support_plus.utils import clock
+from support_plus.utils.roles import SERVICE_TECHNICIAN
 
 WEEKLY, MONTHLY = "Weekly", "Monthly"
 
@@ -143,6 +144,42 @@ def submit_van_audit(audit: str) -> str | None:
 	doc.flags.ignore_permissions = True
 	doc.submit()
 	return doc.name
+
+
+# Who may count a van
+# -------------------
+
+STOCK_ROLES = frozenset(("Stock User", "Stock Manager", "System Manager"))
+
+
+def _technician_only(user: str | None = None) -> bool:
+	roles = frappe.get_roles(user)
+	return SERVICE_TECHNICIAN in roles and not STOCK_ROLES.intersection(roles)
+
+
+def has_permission(doc, ptype=None, user=None) -> bool | None:
+	"""Stock Reconciliation: a technician (without stock roles) reaches their own van's only."""
+	if not _technician_only(user):
+		return None
+	return bool(doc.set_warehouse) and doc.set_warehouse == van_store.own_van(user)
+
+
+def query_conditions(user=None) -> str:
+	if not _technician_only(user):
+		return ""
+	van = van_store.own_van(user)
+	if not van:
+		return "1=0"
+	return f"`tabStock Reconciliation`.set_warehouse = {frappe.db.escape(van)}"
+
+
+def validate_reconciliation(doc, method=None) -> None:
+	"""Stock Reconciliation `validate`: a technician's reconciliation counts their own van, every row."""
+	if not _technician_only():
+		return
+	van = van_store.own_van()
+	if doc.set_warehouse != van or any(row.warehouse != van for row in doc.items):
+		frappe.throw(_("A technician counts their own van only."), frappe.PermissionError)
 
 
 def on_reconciliation_submit(doc, method=None) -> None:

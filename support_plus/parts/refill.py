@@ -35,6 +35,7 @@ from support_plus.utils import clock
 JOB = "support_plus.parts.refill.refill_van"
 SETTING = "van_refill_warehouse"
 PENDING_PARTS, IN_PROGRESS = "Pending Parts", "In Progress"
+PENDING = "support_plus_van_refills"  # frappe.local: vans to queue when the transaction commits
 
 
 # The stock ledger hook
@@ -47,19 +48,28 @@ def on_stock_ledger_entry(sle, method=None) -> None:
 		return
 	if sle.item_code not in van_store.par_items(sle.warehouse):
 		return
-	pending = frappe.local.__dict__.setdefault("support_plus_van_refills", set())
+	pending = getattr(frappe.local, PENDING, None)
 	if not pending:
+		pending = set()
+		setattr(frappe.local, PENDING, pending)
 		frappe.db.after_commit.add(_enqueue_pending)
 		frappe.db.after_rollback.add(_forget_pending)
 	pending.add(sle.warehouse)
 
 
+def pending_refills() -> set[str]:
+	"""The vans this transaction will queue a refill for when it commits."""
+	return set(getattr(frappe.local, PENDING, None) or ())
+
+
 def _forget_pending() -> None:
-	frappe.local.__dict__.pop("support_plus_van_refills", None)
+	setattr(frappe.local, PENDING, None)
 
 
 def _enqueue_pending() -> None:
-	for warehouse in sorted(frappe.local.__dict__.pop("support_plus_van_refills", ())):
+	pending = getattr(frappe.local, PENDING, None) or ()
+	setattr(frappe.local, PENDING, None)
+	for warehouse in sorted(pending):
 		try:
 			enqueue_refill(warehouse)
 		except Exception:

@@ -278,7 +278,7 @@ def stock_rows(warehouses: list[str]) -> list[dict]:
 				union all
 				select warehouse, item_code, 0, 0 from `tabBin`
 				where warehouse in %(w)s and actual_qty != 0
-			) rows
+			) van_rows
 			group by warehouse, item_code
 		) x
 		join `tabItem` i on i.name = x.item_code
