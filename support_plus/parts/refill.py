@@ -97,10 +97,16 @@ def job_id(warehouse: str) -> str:
 
 def refill_van(warehouse: str, commit: bool = False) -> str | None:
 	"""Create or top up the van's open refill request for every item below par; return the request's
-	name (None when nothing is needed). A background job commits (`commit`)."""
-	van_store.check_van(warehouse)
-	# Two refills of one van wait for each other; the reads below then see what the first one asked for.
+	name (None when nothing is needed).
+
+	With `commit` (the background job, the daily run) it is its own transaction: it starts a new one whose
+	first statement takes the lock, so every read after it (MariaDB's snapshot is taken at the first
+	read) sees what a refill of the same van that held the lock before committed; and commits."""
+	if commit:
+		frappe.db.commit()  # nosemgrep: a fresh transaction, see above
+	# Two refills of one van wait for each other here.
 	frappe.db.sql("select name from `tabWarehouse` where name = %s for update", warehouse)
+	van_store.check_van(warehouse)
 	needs = van_needs(warehouse)
 	name = None
 	if needs:
@@ -177,6 +183,7 @@ def open_request(van: str) -> str | None:
 		},
 		"name",
 		order_by="creation asc",
+		for_update=True,
 	)
 
 
@@ -316,25 +323,24 @@ def resume_ticket(ticket: str, item_code: str, van: str, user: str, stock_entry:
 
 def daily_reorder() -> None:
 	"""Scheduler (daily, at ERPNext's reorder time): ERPNext's reorder for every warehouse but the vans,
-	then every van's refill (catching any movement whose job was missed), one savepoint a van."""
+	then every van's refill (catching any movement whose job was missed), one transaction a van."""
 	from support_plus.overrides.reorder_item import reorder_item_without
 
 	reorder_item_without(set(van_store.vans()))
 	frappe.db.commit()  # nosemgrep: ERPNext's requests are one unit of work
 	refill_all_vans()
-	frappe.db.commit()  # nosemgrep: a job owns its transaction
 
 
 def refill_all_vans() -> dict:
+	"""Every van's refill, each committed on its own (a failing van is logged and rolled back alone)."""
 	out = {"requests": 0, "failed": 0}
 	for van in sorted(van_store.vans()):
 		if not van_store.par_items(van):
 			continue
-		frappe.db.savepoint("support_plus_van_refill")
 		try:
-			out["requests"] += bool(refill_van(van))
+			out["requests"] += bool(refill_van(van, commit=True))  # a transaction a van
 		except Exception:
-			frappe.db.rollback(save_point="support_plus_van_refill")
+			frappe.db.rollback()
 			frappe.log_error(title=_("Van refill of {0} failed").format(van))
 			out["failed"] += 1
 	return out
