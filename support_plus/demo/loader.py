@@ -10,8 +10,9 @@ import frappe
 from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime, today
 
 from support_plus.demo import data
-from support_plus.demo.field_service import make_field_service
+from support_plus.demo.field_service import TECHNICIANS, make_field_service
 from support_plus.demo.stories import Step, plan
+from support_plus.demo.vans import make_vans
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
 from support_plus.sla.backfill import backfill
@@ -56,6 +57,7 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 		created += _issue(i, contacts, agents, now)
 	refresh_overdue()
 	field_service = make_field_service(company, holiday_list, _desk_user)
+	field_service.update(make_vans(company, [t[2] for t in TECHNICIANS], progress))
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])
 	for article in progress(data.KB_ARTICLES, "Knowledge base"):
