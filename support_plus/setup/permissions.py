@@ -66,6 +66,8 @@ DESK_PERMISSIONS = {
 	"Holiday List": _SUPPORT_READ,
 	# Escalation rules notify and reassign to a role.
 	"Role": _SUPPORT_SELECT,
+	# Vans are warehouses: Support Managers pick the refill warehouse and open vans (support_plus.parts).
+	"Warehouse": {SUPPORT_MANAGER: READ},
 }
 DESK_PTYPES = ("select", "read", "report", "write", "create")
 

@@ -5,6 +5,7 @@ make, edit and submit Stock Reconciliations, as Custom DocPerm rights added by i
 import frappe
 from frappe.permissions import setup_custom_perms
 
+from support_plus.setup.permissions import _rows
 from support_plus.utils.roles import SERVICE_TECHNICIAN
 
 DOCTYPE = "Stock Reconciliation"
@@ -34,5 +35,8 @@ def apply_van_permissions() -> None:
 
 
 def remove_van_permissions() -> None:
+	"""Uninstall: the role's row goes; a copy that is then exactly ERPNext's rows goes too."""
 	frappe.db.delete("Custom DocPerm", {"parent": DOCTYPE, "role": SERVICE_TECHNICIAN})
+	if _rows("Custom DocPerm", DOCTYPE) == _rows("DocPerm", DOCTYPE):
+		frappe.db.delete("Custom DocPerm", {"parent": DOCTYPE})
 	frappe.clear_cache(doctype=DOCTYPE)
