@@ -242,6 +242,10 @@ class TestRefill(VanTestCase):
 		self.assertEqual(open_requests(van), [name])
 		self.assertIn(("SP-STORES", stores()), [(r.item_code, r.warehouse) for mr in made for r in mr.items])
 		self.assertEqual(frappe.db.get_value("Scheduled Job Type", {"method": ERPNEXT_JOB}, "stopped"), 1)
+		self.assertIn(
+			"support_plus.parts.refill.daily_reorder",
+			frappe.get_hooks("scheduler_events")["cron"]["45 0 * * *"],
+		)
 		# ERPNext's job alone asks again for the van at its par level: what the replacement prevents.
 		from erpnext.stock.reorder_item import reorder_item
 
