@@ -21,7 +21,7 @@ def create_van(technician: str) -> str:
 	return vans.create_van(technician)
 
 
-@frappe.whitelist(methods=["POST"])
+@frappe.whitelist(methods=["GET", "POST"])  # reads only
 def van_stock(warehouse: str) -> list[dict]:
 	"""The van's items: [{"item_code", "item_name", "par_level", "actual_qty", "status"}], status "OK",
 	"Below Par" or "Out of Stock", from ERPNext's Bin and the van's Item Reorder rows."""

@@ -306,7 +306,8 @@ def resume_ticket(ticket: str, item_code: str, van: str, user: str, stock_entry:
 		{
 			"doctype": "Notification Log",
 			"for_user": user,
-			"type": "Alert",
+			# an assignment's news: Frappe emails it too when the user's notification settings say so
+			"type": "Assignment",
 			"document_type": "Issue",
 			"document_name": ticket,
 			"subject": _("Ticket {0}: {1} is in your van; the ticket is In Progress again.").format(
