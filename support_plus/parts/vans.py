@@ -111,10 +111,7 @@ def create_van(technician: str, company: str | None = None) -> str:
 		frappe.throw(_("Give the company of technician {0}'s van.").format(frappe.bold(technician)))
 	group = ensure_vans_group(company)
 	if van:
-		if frappe.db.get_value("Warehouse", van, "parent_warehouse") != group:
-			warehouse = frappe.get_doc("Warehouse", van)
-			warehouse.parent_warehouse = group
-			warehouse.save(ignore_permissions=True)
+		_move_under(van, group)
 		return van
 	abbr = frappe.get_cached_value("Company", company, "abbr")
 	label = f"Van {tech.full_name or tech.user}"
@@ -131,9 +128,18 @@ def create_van(technician: str, company: str | None = None) -> str:
 				"parent_warehouse": group,
 			}
 		).insert(ignore_permissions=True)
+	else:
+		_move_under(van, group)  # a warehouse of that name made by hand
 	tech.db_set("van_warehouse", van)
 	clear_van_cache()
 	return van
+
+
+def _move_under(warehouse: str, group: str) -> None:
+	if frappe.db.get_value("Warehouse", warehouse, "parent_warehouse") != group:
+		doc = frappe.get_doc("Warehouse", warehouse)
+		doc.parent_warehouse = group
+		doc.save(ignore_permissions=True)
 
 
 def technician_company(tech) -> str | None:
