@@ -38,6 +38,7 @@ permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
 	"Service Technician": "support_plus.dispatch.technicians.query_conditions",
 	"Service Appointment": "support_plus.dispatch.appointments.query_conditions",
+	"Stock Reconciliation": "support_plus.parts.audit.query_conditions",
 	# Every doctype: portal users list no child-table rows (Contact Email, Dynamic Link, Has Role, ...).
 	"*": "support_plus.portal.access.portal_query_conditions",
 }
@@ -48,6 +49,8 @@ has_permission = {
 	"Service Technician": "support_plus.dispatch.technicians.has_permission",
 	# A Service Technician reads and moves on their own appointments only.
 	"Service Appointment": "support_plus.dispatch.appointments.has_permission",
+	# A Service Technician audits their own van only (support_plus.parts.audit).
+	"Stock Reconciliation": "support_plus.parts.audit.has_permission",
 	# A ticket's private file is read by no portal user who cannot see the ticket, through any record.
 	"File": "support_plus.portal.access.file_permission",
 }
@@ -230,6 +233,22 @@ doc_events = {
 		],
 		"on_cancel": "support_plus.maintenance.overdue.on_visit_change",
 	},
+	# Vans, refills and audits (support_plus/parts/): a van losing stock is refilled after the commit; parts
+	# arriving in a van resume the tickets waiting for them; a van's reconciliation is its audit.
+	"Stock Ledger Entry": {"on_submit": "support_plus.parts.refill.on_stock_ledger_entry"},
+	"Stock Entry": {"on_submit": "support_plus.parts.refill.on_stock_entry_submit"},
+	"Stock Reconciliation": {
+		"validate": "support_plus.parts.audit.validate_reconciliation",
+		"on_submit": "support_plus.parts.audit.on_reconciliation_submit",
+	},
+	"Item": {
+		"on_update": "support_plus.parts.vans.on_item_update",
+		"on_trash": "support_plus.parts.vans.clear_van_cache",
+	},
+	"Service Technician": {
+		"on_update": "support_plus.parts.vans.clear_van_cache",
+		"on_trash": "support_plus.parts.vans.clear_van_cache",
+	},
 }
 
 # Scheduled jobs
@@ -242,6 +261,9 @@ scheduler_events = {
 			"support_plus.dispatch.acceptance.scheduled_reroute",
 			"support_plus.channels.whatsapp.outbound.retry_failed",
 		],
+		# At ERPNext's reorder time: its reorder for all but the vans, then the vans' refills (ERPNext's own
+		# job is stopped by install: support_plus/overrides/reorder_item.py).
+		"45 0 * * *": ["support_plus.parts.refill.daily_reorder"],
 	},
 	"daily": [
 		"support_plus.tickets.follow_ups.daily_refresh_overdue",
@@ -252,6 +274,7 @@ scheduler_events = {
 		"support_plus.maintenance.reminders.daily_maintenance_reminders",
 		# Loaners not back by their date are flagged and their technician told (support_plus/parts/loaners.py).
 		"support_plus.parts.loaners.daily_flag_overdue_loaners",
+		"support_plus.parts.audit.daily_audit_reminders",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

@@ -3,6 +3,7 @@
 from support_plus.dispatch.load import recount as recount_technician_load
 from support_plus.kb.articles import ensure_fulltext_index
 from support_plus.overrides import check_versions
+from support_plus.overrides.reorder_item import restart_erpnext_reorder, stop_erpnext_reorder
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.analytics import apply_analytics, remove_analytics
 from support_plus.setup.customizations import apply_customizations, remove_customizations
@@ -19,6 +20,7 @@ from support_plus.setup.permissions import (
 )
 from support_plus.setup.roles import ensure_roles
 from support_plus.setup.settings import ensure_settings
+from support_plus.setup.van_permissions import apply_van_permissions, remove_van_permissions
 from support_plus.setup.warranty_fields import ensure_warranty_indexes
 from support_plus.sla.engine import ensure_indexes as ensure_sla_indexes
 from support_plus.sla.escalation import recount_escalations
@@ -57,6 +59,8 @@ def apply_all():
 	apply_desk_views()
 	apply_analytics()  # after the desk views: its cards and charts go above the workspace's shortcuts
 	ensure_my_work()
+	stop_erpnext_reorder()  # vans are refilled by support_plus.parts.refill
+	apply_van_permissions()
 
 
 def before_uninstall():
@@ -68,3 +72,5 @@ def before_uninstall():
 	remove_desk_permissions()
 	remove_ticket_series()
 	remove_my_work()
+	restart_erpnext_reorder()
+	remove_van_permissions()

@@ -33,4 +33,5 @@ from support_plus.api.tickets import (
 	reopen,
 	reply_to_customer,
 )
+from support_plus.api.vans import create_van, record_van_count, start_van_audit, submit_van_audit, van_stock
 from support_plus.api.warranty import create_warranty_claim, service_history, warranty_status

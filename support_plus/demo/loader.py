@@ -10,10 +10,11 @@ import frappe
 from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime, today
 
 from support_plus.demo import data
-from support_plus.demo.field_service import make_field_service
+from support_plus.demo.field_service import TECHNICIANS, make_field_service
 from support_plus.demo.maintenance import make_maintenance
 from support_plus.demo.maintenance import sold_on as unit_sold_on
 from support_plus.demo.stories import Step, plan
+from support_plus.demo.vans import make_vans
 from support_plus.setup.company import ensure_setup_complete
 from support_plus.setup.masters import ensure_issue_priorities, tree_leaf
 from support_plus.sla.backfill import backfill
@@ -58,6 +59,7 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 		created += _issue(i, contacts, agents, now)
 	refresh_overdue()
 	field_service = make_field_service(company, holiday_list, _desk_user)
+	field_service.update(make_vans(company, [t[2] for t in TECHNICIANS], progress))
 	maintenance = make_maintenance(company, progress)  # after the technicians: they take the visits
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])

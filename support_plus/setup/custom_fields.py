@@ -4,6 +4,7 @@ from frappe import _
 
 from support_plus.setup.maintenance_fields import add_maintenance_fields
 from support_plus.setup.parts_fields import add_parts_fields
+from support_plus.setup.van_fields import add_van_fields
 from support_plus.setup.warranty_fields import add_warranty_fields
 
 
@@ -291,6 +292,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	add_appointment_fields(fields)
 	add_maintenance_fields(fields)
 	add_channel_fields(fields)
+	add_van_fields(fields)
 	return fields
 
 

@@ -12,7 +12,7 @@ These rights are only ever added to what a role has; uninstall takes back exactl
 import frappe
 from frappe.permissions import setup_custom_perms
 
-from support_plus.utils.roles import SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER
+from support_plus.utils.roles import SERVICE_TECHNICIAN, SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER
 
 PTYPES = ("read", "write", "create", "delete", "report", "export", "print", "email", "share")
 _READ_ONLY = {"read": 1, "report": 1, "print": 1}
@@ -55,7 +55,7 @@ DESK_PERMISSIONS = {
 	"Maintenance Visit": _SUPPORT_READ,
 	"Email Account": {**_SUPPORT_SELECT, SALES: SELECT, ACCOUNTS: SELECT},
 	"Customer": _SUPPORT_READ,
-	"Item": _SUPPORT_READ,
+	"Item": {**_SUPPORT_READ, SERVICE_TECHNICIAN: READ},  # the parts in their van (support_plus.parts)
 	"Address": _SUPPORT_READ,
 	"Company": _SUPPORT_SELECT,
 	"Lead": {**_SUPPORT_SELECT, ACCOUNTS: SELECT},  # ERPNext gives desk users its permlevel 1 only
@@ -73,6 +73,9 @@ DESK_PERMISSIONS = {
 	# The Overdue Maintenance report (support_plus.maintenance.overdue); ERPNext gives schedules to
 	# Maintenance Manager only, though its Maintenance Users do the visits.
 	"Maintenance Schedule": {SUPPORT_MANAGER: READ, SUPPORT_VIEWER: READ, "Maintenance User": READ},
+	# Vans are warehouses: Support Managers pick the refill warehouse and open vans, technicians open theirs
+	# in the van reports (support_plus.parts).
+	"Warehouse": {SUPPORT_MANAGER: READ, SERVICE_TECHNICIAN: READ},
 }
 DESK_PTYPES = ("select", "read", "report", "write", "create")
 
