@@ -36,6 +36,8 @@ REPORTS = {
 	"Ticket Volume": {"group_by": "Hour of Day"},
 	"Backlog and Age": {"group_by": "Age"},
 	"SLA Compliance": {"group_by": "Week"},
+	"Repeat Issues": {"days": 30},
+	"Tickets by Product and Category": {"group_by": "Item Group"},
 }
 AGENTS = [f"bench-agent-{i}@example.com" for i in range(8)]
 

@@ -22,10 +22,13 @@ SLICES = ("open", "in_progress", "waiting", "resolved", "closed")
 MAX_ROWS = 500
 
 
-def dashboard(state: str | None = None, limit: int = 100, user: str | None = None) -> dict:
+def dashboard(
+	state: str | None = None, limit: int = 100, customer: str | None = None, user: str | None = None
+) -> dict:
 	"""Counts, donut and the table's rows for the viewer. Without `state` the table holds the tickets that
 	still need work (open, in progress, waiting for the customer or parts); with one of `kpis.DASHBOARD`'s
-	keys, the tickets that count toward that card or slice (newest first, at most `limit`)."""
+	keys, the tickets that count toward that card or slice (newest first, at most `limit`); `customer`
+	narrows everything to one customer's tickets."""
 	if state and state not in kpis.DASHBOARD:
 		frappe.throw(
 			_("Unknown ticket filter {0}; use one of {1}.").format(
@@ -35,23 +38,24 @@ def dashboard(state: str | None = None, limit: int = 100, user: str | None = Non
 	limit = cint(limit)
 	if not 1 <= limit <= MAX_ROWS:
 		frappe.throw(_("Show between 1 and {0} tickets.").format(MAX_ROWS))
-	counts = kpis.dashboard_counts(user)
+	scope = kpis.make_scope(customer=customer)
+	counts = kpis.dashboard_counts(scope, user)
 	return {
 		"counts": {key: counts[key] for key in CARDS},
 		"donut": {key: counts[key] for key in SLICES},
 		"state": state,
-		"total": counts[state] if state else _count_open(user),
-		"rows": ticket_rows(state, limit, user),
+		"total": counts[state] if state else _count_open(scope, user),
+		"rows": ticket_rows(scope, state, limit, user),
 	}
 
 
-def _count_open(user: str | None) -> int:
-	where, params = kpis.ticket_conditions(kpis.make_scope(), user)
+def _count_open(scope: kpis.Scope, user: str | None) -> int:
+	where, params = kpis.ticket_conditions(scope, user)
 	return frappe.db.sql(f"select count(*) from `tabIssue` where {kpis.IS_OPEN} and {where}", params)[0][0]
 
 
-def ticket_rows(state: str | None, limit: int, user: str | None = None) -> list[dict]:
-	where, params = kpis.ticket_conditions(kpis.make_scope(), user)
+def ticket_rows(scope: kpis.Scope, state: str | None, limit: int, user: str | None = None) -> list[dict]:
+	where, params = kpis.ticket_conditions(scope, user)
 	condition = kpis.DASHBOARD[state] if state else kpis.IS_OPEN
 	rows = frappe.db.sql(
 		f"""select `tabIssue`.name, `tabIssue`.subject, `tabIssue`.status, `tabIssue`.project,

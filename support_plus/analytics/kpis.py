@@ -194,10 +194,10 @@ DASHBOARD = {
 }
 
 
-def dashboard_counts(user: str | None = None) -> dict:
-	"""The tickets in each of the dashboard's states now (the viewer's permitted tickets), in one pass
-	over the state index."""
-	where, params = ticket_conditions(make_scope(), user)
+def dashboard_counts(scope: Scope, user: str | None = None) -> dict:
+	"""The tickets in each of the dashboard's states now (the viewer's permitted tickets within the scope's
+	filters, whatever its period), in one pass over the state index."""
+	where, params = ticket_conditions(scope, user)
 	sums = ", ".join(f"sum({condition}) as {key}" for key, condition in DASHBOARD.items())
 	row = frappe.db.sql(f"select {sums} from `tabIssue` where {where}", params, as_dict=True)[0]
 	return {key: int(row[key] or 0) for key in DASHBOARD}
@@ -310,6 +310,7 @@ INDEXES = {
 	"sp_analytics_resolved": ["resolved_on", "docstatus", "creation", "customer_rating"],
 	"sp_analytics_closed": ["closed_on", "docstatus"],
 	"sp_analytics_team": ["support_team"],
+	"sp_analytics_customer": ["customer", "creation", "serial_no", "issue_type"],  # Repeat Issues
 }
 
 

@@ -19,12 +19,15 @@ def support_kpis(
 
 
 @frappe.whitelist(methods=["GET"])
-def support_tickets_dashboard(state: str | None = None, limit: int = 100) -> dict:
+def support_tickets_dashboard(
+	state: str | None = None, limit: int = 100, customer: str | None = None
+) -> dict:
 	"""The Support Tickets Dashboard's data for the caller's permitted tickets (read access to tickets
 	needed): {"counts": open/in_progress/closed/overdue, "donut": tickets per state, "state", "total",
 	"rows": the table}. `state` (a card or slice: open, in_progress, waiting, resolved, closed, overdue)
-	filters the rows; without it they are the tickets still needing work."""
-	return dashboard.dashboard(state, limit)
+	filters the rows; without it they are the tickets still needing work. `customer` narrows to one
+	customer."""
+	return dashboard.dashboard(state, limit, customer)
 
 
 @frappe.whitelist(methods=["GET"])

@@ -21,6 +21,8 @@ REPORTS = (
 	"Customer Satisfaction",
 	"Ticket Volume",
 	"Backlog and Age",
+	"Repeat Issues",
+	"Tickets by Product and Category",
 )
 # chart key, name, type, width
 CHARTS = (

@@ -188,6 +188,17 @@ def _without_card(links, card=CARD):
 			yield row
 
 
+def _card_links(links, card: str) -> list:
+	"""The Link rows of a card of the workspace."""
+	inside, out = False, []
+	for row in links:
+		if row.type == "Card Break":
+			inside = row.label == card
+		elif inside:
+			out.append(row)
+	return out
+
+
 ANALYTICS_PREFIX = "sp-analytics-"
 
 
@@ -206,6 +217,10 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list
 		return
 	ws = frappe.get_doc("Workspace", WORKSPACE)
 	links_changed = False
+	have_reports = [row.link_to for row in _card_links(ws.links, ANALYTICS_CARD)]
+	if have_reports and have_reports != list(reports):  # a report added or removed since the last migrate
+		ws.links = list(_without_card(ws.links, ANALYTICS_CARD))
+		links_changed = True
 	if not any(row.type == "Card Break" and row.label == ANALYTICS_CARD for row in ws.links):
 		ws.append("links", {"type": "Card Break", "label": ANALYTICS_CARD, "link_count": len(reports)})
 		for report in reports:
