@@ -99,6 +99,9 @@ def ensure_dashboard_charts() -> None:
 				"filters_json": json.dumps({"chart": key}),
 				"type": chart_type,
 				"timeseries": 0,
+				# No entry animation: frappe-charts swaps the chart's SVG for 250 ms while animating, and a
+				# resize in that time (the workspace's widgets still loading) throws in its redraw.
+				"custom_options": json.dumps({"animate": 0}),
 				"is_public": 1,
 				"is_standard": 0,
 				"module": MODULE,

@@ -101,22 +101,28 @@ class SupportTicketsDashboard {
 	}
 
 	render_donut(donut) {
-		const keys = SLICES.filter((key) => donut[key]);
-		const $donut = this.$body.find(".sp-donut").empty();
-		if (keys.length) {
-			this.chart = new frappe.Chart($donut.get(0), {
-				type: "donut",
-				height: 220,
-				data: {
-					labels: keys.map((key) => STATES[key].label),
-					datasets: [{ values: keys.map((key) => donut[key]) }],
-				},
-				colors: keys.map((key) => STATES[key].color),
-			});
-		} else {
-			$donut.html(`<div class="text-muted text-center">${__("No tickets")}</div>`);
-		}
+		// A plain SVG donut (one circle per slice, drawn by its dash): each slice is clickable and filters
+		// the table, and redrawing it has no animation to race with (frappe-charts' donut threw when
+		// updated or redrawn while animating).
 		const total = SLICES.reduce((sum, key) => sum + donut[key], 0);
+		let offset = 25; // start at 12 o'clock
+		const circles = SLICES.filter((key) => donut[key])
+			.map((key) => {
+				const part = (100 * donut[key]) / total;
+				const circle = `<circle class="sp-slice ${this.state === key ? "active" : ""}" data-state="${key}"
+					data-slice="${key}" r="15.9155" cx="21" cy="21" fill="transparent" stroke="${STATES[key].color}"
+					stroke-width="${this.state === key ? 7 : 5}" stroke-dasharray="${part} ${100 - part}"
+					stroke-dashoffset="${offset}" role="button"><title>${STATES[key].label}: ${donut[key]}</title></circle>`;
+				offset -= part;
+				return circle;
+			})
+			.join("");
+		this.$body.find(".sp-donut").html(
+			total
+				? `<svg viewBox="0 0 42 42" class="sp-donut-svg">${circles}
+					<text x="21" y="23" text-anchor="middle" class="sp-donut-total">${total}</text></svg>`
+				: `<div class="text-muted text-center">${__("No tickets")}</div>`
+		);
 		this.$body.find(".sp-legend").html(
 			SLICES.map(
 				(key) => `<span class="sp-chip ${this.state === key ? "active" : ""}" data-state="${key}"
@@ -304,6 +310,9 @@ class SupportTicketsDashboard {
 				cursor: pointer; font-size: var(--text-sm); border: 1px solid var(--border-color); }
 			.sp-chip.active { background: var(--control-bg); font-weight: 600; }
 			.sp-dot { display: inline-block; width: 8px; height: 8px; border-radius: 4px; margin-right: 4px; }
+			.sp-donut-svg { display: block; width: 200px; height: 200px; margin: 8px auto; }
+			.sp-slice { cursor: pointer; }
+			.sp-donut-total { font-size: 6px; font-weight: 600; fill: var(--text-color); }
 			.sp-tickets tr.sp-overdue td:first-child { border-left: 3px solid #E24C4C; }
 			.sp-backdrop { position: fixed; inset: 0; background: rgba(0,0,0,0.25); z-index: 1030; }
 			.sp-drawer { position: fixed; top: 0; right: 0; bottom: 0; width: min(480px, 100vw);
