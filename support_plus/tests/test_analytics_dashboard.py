@@ -170,3 +170,42 @@ class TestRepeatAndProductReports(AnalyticsDataCase):
 		# Working: 8 weekdays x 9 h = 72 h; booked 3 + 3 + 7 = 13 h.
 		self.assertEqual(rows[tech.user]["utilisation_percent"], round(100 * 13 / 72, 1))
 		self.assertIsNone(rows[AGENT]["utilisation_percent"])  # no technician profile
+
+
+class TestFasterFormsAgree(AnalyticsDataCase):
+	"""The speed-ups give the numbers the plain SQL gives: one rule in two forms."""
+
+	def test_percentiles_from_one_window_equal_percentile_cont(self):
+		from support_plus.analytics import kpis
+
+		scope = kpis.report_scope({**PERIOD, "customer": CUSTOMER})
+		for measure, column in ((kpis.FIRST_RESPONSE_S, "creation"), (kpis.RESOLUTION_S, "resolved_on")):
+			for group_by in ("Agent", "Week", "Priority"):
+				group = kpis.group_sql(group_by, column)
+				fast = kpis.distribution(scope, measure, column, group)
+				plain = kpis.distribution_by_percentile_cont(scope, measure, column, group)
+				self.assertEqual(set(fast), set(plain), group_by)
+				for key in plain:
+					for field in ("n", "average", "median", "p90"):
+						self.assertAlmostEqual(
+							float(fast[key][field]),
+							float(plain[key][field]),
+							places=6,
+							msg=(group_by, key, field),
+						)
+
+	def test_first_assignee_column_follows_frappe_assignments(self):
+		from frappe.desk.form.assign_to import add, remove
+
+		name = self.names["T5"]
+		add({"assign_to": [AGENT], "doctype": "Issue", "name": name})
+		add({"assign_to": [MANAGER], "doctype": "Issue", "name": name})
+		rows = frappe.db.sql(
+			"""select sp_first_assignee, json_unquote(json_extract(_assign, '$[0]')) from `tabIssue`
+			where customer = %s""",
+			CUSTOMER,
+		)
+		self.assertTrue(all(column == extracted for column, extracted in rows))
+		self.assertEqual(frappe.db.get_value("Issue", name, "sp_first_assignee"), AGENT)
+		remove("Issue", name, AGENT)
+		self.assertEqual(frappe.db.get_value("Issue", name, "sp_first_assignee"), MANAGER)
