@@ -154,7 +154,32 @@ def measure() -> dict:
 			kpis = max(kpis, seconds)
 			click.echo(f"{user:30} {label:4} {'support_kpis':40} {seconds:7.3f} s", err=True)
 	frappe.set_user("Administrator")
+	parts(ranges["all"])
 	return {"reports": reports, "kpis": kpis}
+
+
+def parts(period) -> None:
+	"""Where the whole range's time goes (stderr only): support_kpis' queries, and the percentile query's
+	forms with MariaDB's default and a larger sort buffer."""
+	from support_plus.analytics import kpis as k
+
+	scope = k.make_scope(*period)
+	for name in ("snapshot", "recent", "opened_in_period", "resolved_in_period"):
+		start = time.perf_counter()
+		getattr(k, name)(scope)
+		click.echo(f"{'all':4} kpis.{name:35} {time.perf_counter() - start:7.3f} s", err=True)
+	group = k.group_sql("Week", "creation")
+	for buffer in (None, 256 << 20):
+		if buffer:
+			frappe.db.sql(f"set session sort_buffer_size = {buffer}")
+		for fn in (k.distribution, k.distribution_by_percentile_cont):
+			start = time.perf_counter()
+			fn(scope, k.FIRST_RESPONSE_S, "creation", group)
+			click.echo(
+				f"{'all':4} {fn.__name__:40} sort_buffer={buffer or 'default'} {time.perf_counter() - start:7.3f} s",
+				err=True,
+			)
+	frappe.db.sql("set session sort_buffer_size = default")
 
 
 def delete() -> None:
