@@ -159,8 +159,7 @@ def measure() -> dict:
 
 
 def parts(period) -> None:
-	"""Where the whole range's time goes (stderr only): support_kpis' queries, and the percentile query's
-	forms with MariaDB's default and a larger sort buffer."""
+	"""Where the whole range's time goes (stderr only): support_kpis' queries and one percentile query."""
 	from support_plus.analytics import kpis as k
 
 	scope = k.make_scope(*period)
@@ -169,17 +168,11 @@ def parts(period) -> None:
 		getattr(k, name)(scope)
 		click.echo(f"{'all':4} kpis.{name:35} {time.perf_counter() - start:7.3f} s", err=True)
 	group = k.group_sql("Week", "creation")
-	for buffer in (None, 256 << 20):
-		if buffer:
-			frappe.db.sql(f"set session sort_buffer_size = {buffer}")
-		for fn in (k.distribution, k.distribution_by_percentile_cont):
-			start = time.perf_counter()
-			fn(scope, k.FIRST_RESPONSE_S, "creation", group)
-			click.echo(
-				f"{'all':4} {fn.__name__:40} sort_buffer={buffer or 'default'} {time.perf_counter() - start:7.3f} s",
-				err=True,
-			)
-	frappe.db.sql("set session sort_buffer_size = default")
+	start = time.perf_counter()
+	k.distribution(scope, k.FIRST_RESPONSE_S, "creation", group)
+	click.echo(
+		f"{'all':4} {'kpis.distribution (first response)':40} {time.perf_counter() - start:7.3f} s", err=True
+	)
 
 
 def delete() -> None:

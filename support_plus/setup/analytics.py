@@ -102,7 +102,7 @@ def ensure_dashboard_charts() -> None:
 				"timeseries": 0,
 				# No entry animation: frappe-charts swaps the chart's SVG for 250 ms while animating, and a
 				# resize in that time (the workspace's widgets still loading) throws in its redraw.
-				"custom_options": json.dumps({"animate": 0}),
+				"custom_options": json.dumps({"animate": 0, "disableEntryAnimation": 1}),
 				"is_public": 1,
 				"is_standard": 0,
 				"module": MODULE,
