@@ -331,21 +331,31 @@ INDEXES = {
 # extracted per row cost seconds at a million tickets). Not a Custom Field: nobody edits it; Frappe
 # leaves a column it does not know alone, and inserts and updates never name it.
 FIRST_ASSIGNEE_COLUMN = "sp_first_assignee"
-FIRST_ASSIGNEE_SQL = "json_unquote(json_extract(`_assign`, '$[0]'))"
+# `_assign` that is not JSON (an empty string written by some code path) has no first assignee: without
+# json_valid MariaDB refuses to compute the column, so saving such a ticket or indexing the table fails.
+FIRST_ASSIGNEE_SQL = "if(json_valid(`_assign`), json_unquote(json_extract(`_assign`, '$[0]')), null)"
+
+
+def _first_assignee_expression() -> str | None:
+	"""The column's generation expression as MariaDB keeps it, or None without the column."""
+	row = frappe.db.sql(
+		"""select generation_expression from information_schema.columns where table_schema = database()
+		and table_name = 'tabIssue' and column_name = %s""",
+		FIRST_ASSIGNEE_COLUMN,
+	)
+	return (row[0][0] or "") if row else None
 
 
 def _has_first_assignee_column() -> bool:
-	return bool(
-		frappe.db.sql(
-			"""select 1 from information_schema.columns where table_schema = database()
-			and table_name = 'tabIssue' and column_name = %s""",
-			FIRST_ASSIGNEE_COLUMN,
-		)
-	)
+	return _first_assignee_expression() is not None
 
 
 def ensure_first_assignee_column() -> None:
-	if not _has_first_assignee_column():
+	expression = _first_assignee_expression()
+	if expression is not None and "json_valid" not in expression.lower():
+		drop_first_assignee_column()  # made by an earlier version without the json_valid guard
+		expression = None
+	if expression is None:
 		frappe.db.sql_ddl(
 			f"alter table `tabIssue` add column `{FIRST_ASSIGNEE_COLUMN}` varchar(140)"
 			f" as ({FIRST_ASSIGNEE_SQL}) virtual"
@@ -369,7 +379,7 @@ def ensure_indexes() -> None:
 
 
 # Report building blocks: the groupings every analytics report offers, and the scope of its filters.
-AGENT = f"`tabIssue`.{FIRST_ASSIGNEE_COLUMN}"  # = json_unquote(json_extract(_assign, '$[0]')), test_analytics
+AGENT = f"`tabIssue`.{FIRST_ASSIGNEE_COLUMN}"  # _assign's first element (test_analytics_dashboard)
 
 
 def period_group(column: str, period: str) -> str:

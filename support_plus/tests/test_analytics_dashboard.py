@@ -190,3 +190,6 @@ class TestFirstAssigneeColumn(AnalyticsDataCase):
 		self.assertEqual(frappe.db.get_value("Issue", name, "sp_first_assignee"), AGENT)
 		remove("Issue", name, AGENT)
 		self.assertEqual(frappe.db.get_value("Issue", name, "sp_first_assignee"), MANAGER)
+		# Not JSON (an empty string): no first assignee, and the row still saves.
+		frappe.db.set_value("Issue", name, "_assign", "", update_modified=False)
+		self.assertIsNone(frappe.db.get_value("Issue", name, "sp_first_assignee"))
