@@ -168,16 +168,10 @@ def parts(period) -> None:
 		getattr(k, name)(scope)
 		click.echo(f"{'all':4} kpis.{name:35} {time.perf_counter() - start:7.3f} s", err=True)
 	group = k.group_sql("Week", "creation")
-	chosen = k.SORT_BUFFER
-	for buffer in (0, 64 << 20, chosen):
-		k.SORT_BUFFER = buffer
+	for fn in (k.distribution, k.distribution_by_percentile_cont):
 		start = time.perf_counter()
-		k.distribution(scope, k.FIRST_RESPONSE_S, "creation", group)
-		seconds = time.perf_counter() - start
-		click.echo(
-			f"{'all':4} kpis.distribution sort_buffer={buffer or 'default':12} {seconds:7.3f} s", err=True
-		)
-	k.SORT_BUFFER = chosen
+		fn(scope, k.FIRST_RESPONSE_S, "creation", group)
+		click.echo(f"{'all':4} kpis.{fn.__name__:36} {time.perf_counter() - start:7.3f} s", err=True)
 
 
 def delete() -> None:

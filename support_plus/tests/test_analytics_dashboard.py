@@ -172,8 +172,27 @@ class TestRepeatAndProductReports(AnalyticsDataCase):
 		self.assertIsNone(rows[AGENT]["utilisation_percent"])  # no technician profile
 
 
-class TestFirstAssigneeColumn(AnalyticsDataCase):
-	"""The reports' first assignee: an indexed column that is always `_assign`'s first element."""
+class TestFasterFormsAgree(AnalyticsDataCase):
+	"""The speed-ups give the numbers the plain SQL gives: one rule in two forms."""
+
+	def test_percentiles_from_the_histogram_equal_percentile_cont(self):
+		from support_plus.analytics import kpis
+
+		scope = kpis.report_scope({**PERIOD, "customer": CUSTOMER})
+		for measure, column in ((kpis.FIRST_RESPONSE_S, "creation"), (kpis.RESOLUTION_S, "resolved_on")):
+			for group_by in ("Agent", "Week", "Priority"):
+				group = kpis.group_sql(group_by, column)
+				fast = kpis.distribution(scope, measure, column, group)
+				plain = kpis.distribution_by_percentile_cont(scope, measure, column, group)
+				self.assertEqual(set(fast), set(plain), group_by)
+				for key in plain:
+					for field in ("n", "average", "median", "p90"):
+						self.assertAlmostEqual(
+							float(fast[key][field]),
+							float(plain[key][field]),
+							places=6,
+							msg=(group_by, key, field),
+						)
 
 	def test_first_assignee_column_follows_frappe_assignments(self):
 		from frappe.desk.form.assign_to import add, remove
