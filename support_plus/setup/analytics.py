@@ -21,6 +21,8 @@ REPORTS = (
 	"Customer Satisfaction",
 	"Ticket Volume",
 	"Backlog and Age",
+	"Repeat Issues",
+	"Tickets by Product and Category",
 )
 # chart key, name, type, width
 CHARTS = (
@@ -48,6 +50,7 @@ def apply_analytics() -> None:
 
 def remove_analytics() -> None:
 	desk_views.remove_analytics()
+	kpis.drop_first_assignee_column()
 	for key, *_rest in CARDS:
 		frappe.delete_doc_if_exists("Number Card", card_name(key), force=True)
 	for _key, name, _type, _width in CHARTS:
@@ -97,6 +100,9 @@ def ensure_dashboard_charts() -> None:
 				"filters_json": json.dumps({"chart": key}),
 				"type": chart_type,
 				"timeseries": 0,
+				# No entry animation: frappe-charts swaps the chart's SVG for 250 ms while animating, and a
+				# resize in that time (the workspace's widgets still loading) throws in its redraw.
+				"custom_options": json.dumps({"animate": 0, "disableEntryAnimation": 1}),
 				"is_public": 1,
 				"is_standard": 0,
 				"module": MODULE,

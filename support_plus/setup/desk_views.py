@@ -59,6 +59,7 @@ SHORTCUTS = (
 		"color": "Red",
 	},
 	{"label": "Phone Ticket", "type": "URL", "url": PHONE_TICKET_URL},
+	{"label": "Support Tickets Dashboard", "type": "Page", "link_to": "support-tickets-dashboard"},
 )
 CARD = "Support Plus"
 LINKS = (
@@ -72,6 +73,7 @@ BLOCK_IDS = {
 	"My Open Tickets": "sp-my-open-tickets",
 	"Escalated Tickets": "sp-escalated-tickets",
 	"Phone Ticket": "sp-phone-ticket",
+	"Support Tickets Dashboard": "sp-tickets-dashboard",
 	CARD: "sp-support-plus-card",
 }
 
@@ -188,6 +190,17 @@ def _without_card(links, card=CARD):
 			yield row
 
 
+def _card_links(links, card: str) -> list:
+	"""The Link rows of a card of the workspace."""
+	inside, out = False, []
+	for row in links:
+		if row.type == "Card Break":
+			inside = row.label == card
+		elif inside:
+			out.append(row)
+	return out
+
+
 ANALYTICS_PREFIX = "sp-analytics-"
 
 
@@ -206,6 +219,10 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list
 		return
 	ws = frappe.get_doc("Workspace", WORKSPACE)
 	links_changed = False
+	have_reports = [row.link_to for row in _card_links(ws.links, ANALYTICS_CARD)]
+	if have_reports and have_reports != list(reports):  # a report added or removed since the last migrate
+		ws.links = list(_without_card(ws.links, ANALYTICS_CARD))
+		links_changed = True
 	if not any(row.type == "Card Break" and row.label == ANALYTICS_CARD for row in ws.links):
 		ws.append("links", {"type": "Card Break", "label": ANALYTICS_CARD, "link_count": len(reports)})
 		for report in reports:
@@ -224,10 +241,10 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list
 	have_charts = {row.chart_name for row in ws.charts}
 	for name in cards:
 		if name not in have_cards:
-			ws.append("number_cards", {"number_card_name": name, "label": name.removeprefix("Support: ")})
+			ws.append("number_cards", {"number_card_name": name, "label": _label(name)})
 	for name, _width in charts:
 		if name not in have_charts:
-			ws.append("charts", {"chart_name": name, "label": name.removeprefix("Support: ")})
+			ws.append("charts", {"chart_name": name, "label": _label(name)})
 	content = [b for b in json.loads(ws.content or "[]") if not b.get("id", "").startswith(ANALYTICS_PREFIX)]
 	ours = [
 		{
@@ -236,15 +253,21 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list
 			"data": {"text": '<span class="h4"><b>Support Analytics</b></span>', "col": 12},
 		}
 	]
+	# A block names its row by the row's label (Frappe's workspace finds the widget by label), not by
+	# the Number Card's or Dashboard Chart's name.
 	ours += [
-		{"id": _block_id("card", name), "type": "number_card", "data": {"number_card_name": name, "col": 3}}
+		{
+			"id": _block_id("card", name),
+			"type": "number_card",
+			"data": {"number_card_name": _label(name), "col": 3},
+		}
 		for name in cards
 	]
 	ours += [
 		{
 			"id": _block_id("chart", name),
 			"type": "chart",
-			"data": {"chart_name": name, "col": 12 if width == "Full" else 6},
+			"data": {"chart_name": _label(name), "col": 12 if width == "Full" else 6},
 		}
 		for name, width in charts
 	]
@@ -261,6 +284,10 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list
 		ws.content = new_content
 		with _not_exported():
 			ws.save(ignore_permissions=True)
+
+
+def _label(name: str) -> str:
+	return name.removeprefix("Support: ")
 
 
 def remove_analytics() -> None:

@@ -1,6 +1,7 @@
 """Support analytics (support_plus.analytics.kpis, the cards, the charts, support_kpis) on the hand-computed
 data set of analytics_fixtures (its table says what each ticket is)."""
 
+import json
 from datetime import date
 
 import frappe
@@ -126,6 +127,16 @@ class TestAnalyticsInstall(SupportTestCase):
 			self.assertTrue(frappe.db.exists("Dashboard Chart", name))
 			self.assertEqual(on_workspace.count(name), 1)
 		self.assertIn('"sp-analytics-header"', ws.content)
+		# Frappe's workspace finds a block's widget by the row's label: every block must name one.
+		blocks = json.loads(ws.content)
+		labels = {row.label for row in ws.number_cards}
+		for block in blocks:
+			if block["type"] == "number_card" and block["id"].startswith("sp-analytics-"):
+				self.assertIn(block["data"]["number_card_name"], labels)
+		labels = {row.label for row in ws.charts}
+		for block in blocks:
+			if block["type"] == "chart" and block["id"].startswith("sp-analytics-"):
+				self.assertIn(block["data"]["chart_name"], labels)
 		self.assertIn("Your Shortcuts", ws.content)  # ERPNext's blocks kept
 		self.assertEqual(
 			[row.link_to for row in ws.links if row.link_type == "Report" and row.link_to in REPORTS],

@@ -2,13 +2,15 @@
 # For license information, please see license.txt
 """Technician Scorecard: per agent or technician (the ticket's first assignee), of the tickets opened in
 the period: how many, resolved, average first response and resolution (hours), SLA response met %,
-CSAT average, reopened %. Definitions from support_plus.analytics.kpis."""
+CSAT average, reopened %; and a technician's utilisation over the period (booked appointment hours ÷
+working hours, support_plus.dispatch.utilisation). Definitions from support_plus.analytics.kpis."""
 
 import frappe
 from frappe import _
 
 from support_plus.analytics import kpis
 from support_plus.analytics.labels import chart, column, group_label, hours
+from support_plus.dispatch.utilisation import utilisation
 
 
 def execute(filters=None):
@@ -27,6 +29,7 @@ def execute(filters=None):
 		params,
 		as_dict=True,
 	)
+	used = utilisation([row.agent for row in data], scope.start, scope.end)
 	rows = [
 		{
 			"group": group_label("Agent", row.agent),
@@ -38,6 +41,7 @@ def execute(filters=None):
 			"sla_percent": kpis.percent(row.met, row.missed),
 			"csat": round(float(row.csat), 2) if row.csat is not None else None,
 			"reopened_percent": round(100.0 * int(row.reopened or 0) / row.tickets, 1),
+			"utilisation_percent": used.get(row.agent),
 		}
 		for row in data
 	]
@@ -51,5 +55,6 @@ def execute(filters=None):
 		column(_("SLA Response Met %"), "sla_percent", "Percent"),
 		column(_("CSAT"), "csat"),
 		column(_("Reopened %"), "reopened_percent", "Percent"),
+		column(_("Utilisation %"), "utilisation_percent", "Percent"),
 	]
 	return columns, rows, None, chart(rows, [("tickets", _("Tickets")), ("resolved", _("Resolved"))], "Agent")
