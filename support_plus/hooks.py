@@ -194,11 +194,22 @@ doc_events = {
 	"Sales Invoice": {
 		"on_submit": "support_plus.warranty.serials.on_delivery_submit",
 		"on_cancel": "support_plus.warranty.serials.on_delivery_cancel",
+		# A cancelled or deleted service invoice frees its parts for the ticket's next invoice
+		# (support_plus/parts/billing.py).
+		"before_cancel": "support_plus.parts.billing.release_usages",
+		"on_trash": "support_plus.parts.billing.release_usages",
 	},
 	"Installation Note": {"on_submit": "support_plus.warranty.serials.on_installation_submit"},
 	"Serial No": {"validate": "support_plus.warranty.serials.on_serial_validate"},
 	# A completed visit of a warranty claim resolves the claim's ticket (support_plus/warranty/claims.py).
 	"Maintenance Visit": {"on_submit": "support_plus.warranty.claims.on_visit_submit"},
+	# A contract's parts quota (support_plus/warranty/quota.py), after the usage's own controller has
+	# filled its coverage: a covered part beyond the quota becomes chargeable; the contract's count follows.
+	"Service Part Usage": {
+		"before_submit": "support_plus.warranty.quota.before_usage_submit",
+		"on_submit": "support_plus.warranty.quota.after_usage_change",
+		"on_cancel": "support_plus.warranty.quota.after_usage_change",
+	},
 }
 
 # Scheduled jobs

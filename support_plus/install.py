@@ -5,6 +5,7 @@ from support_plus.kb.articles import ensure_fulltext_index
 from support_plus.overrides import check_versions
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.analytics import apply_analytics, remove_analytics
+from support_plus.setup.billing_fields import ensure_billing_indexes
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.desk_views import apply_desk_views, remove_desk_views
 from support_plus.setup.email_templates import ensure_email_templates
@@ -55,6 +56,7 @@ def apply_all():
 	apply_desk_views()
 	apply_analytics()  # after the desk views: its cards and charts go above the workspace's shortcuts
 	ensure_my_work()
+	ensure_billing_indexes()  # service billing and parts reports (after the custom fields)
 
 
 def before_uninstall():
