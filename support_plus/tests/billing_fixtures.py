@@ -136,7 +136,9 @@ def log_time(issue, minutes: int):
 	"""A completed appointment on the ticket with `minutes` spent (its Maintenance Visit submitted), on
 	the next free working day of June 2026."""
 	user = tech_user("ana")
-	tech = frappe.db.get_value("Service Technician", {"user": user}) or make_technician("ana", hours=None).name
+	tech = (
+		frappe.db.get_value("Service Technician", {"user": user}) or make_technician("ana", hours=None).name
+	)
 	day = next(_SLOTS)
 	appointment = frappe.get_doc(
 		{
