@@ -21,7 +21,7 @@ before_uninstall = "support_plus.install.before_uninstall"
 # --------------------------------
 
 doctype_js = {
-	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js"],
+	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js", "public/js/issue_parts.js"],
 	"Project": "public/js/project.js",
 }
 doctype_list_js = {"Issue": "public/js/issue_list.js"}
@@ -227,6 +227,8 @@ scheduler_events = {
 		"support_plus.tickets.auto_close.daily_auto_close",
 		"support_plus.dispatch.load.daily_recount",
 		"support_plus.warranty.alerts.daily_coverage_alerts",
+		# Loaners not back by their date are flagged and their technician told (support_plus/parts/loaners.py).
+		"support_plus.parts.loaners.daily_flag_overdue_loaners",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
 }

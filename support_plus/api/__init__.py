@@ -11,6 +11,18 @@ from support_plus.api.dispatch import (
 	suggest_technicians,
 	technician_workload,
 )
+
+# Parts on a job, loaners, returns to vendors (support_plus.parts).
+from support_plus.api.parts import (
+	create_rma,
+	credit_rma,
+	receive_rma_replacement,
+	reject_rma,
+	return_loaner,
+	ship_rma,
+	ticket_parts,
+	use_part,
+)
 from support_plus.api.sla import escalate, sla_sweep
 from support_plus.api.tickets import (
 	add_follow_up,

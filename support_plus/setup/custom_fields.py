@@ -3,6 +3,7 @@
 from frappe import _
 
 from support_plus.setup.billing_fields import add_billing_fields
+from support_plus.setup.parts_fields import add_parts_fields
 from support_plus.setup.warranty_fields import add_warranty_fields
 
 
@@ -286,6 +287,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	}
 	add_dispatch_fields(fields)
 	add_warranty_fields(fields)
+	add_parts_fields(fields)
 	add_appointment_fields(fields)
 	add_billing_fields(fields)
 	return fields

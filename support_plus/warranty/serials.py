@@ -8,6 +8,9 @@ equipment sold before support_plus was installed.
 The warranty starts at delivery, or at installation when the Item says so (`warranty_starts_on`), and
 lasts the Item's `warranty_period` days; ERPNext counts it from delivery always, so `warranty_expiry_date`
 is set again here after ERPNext's stock code wrote it. An Installation Note sets `installed_on`.
+
+A part fitted on a job (support_plus.parts.usage) is delivered and installed that day, to the ticket's
+customer; a part taken out there (the replaced one) belongs to no customer any more.
 """
 
 import frappe
@@ -79,18 +82,23 @@ def on_delivery_cancel(doc, method=None) -> None:
 def _clear_owner(doc) -> None:
 	source = doc.get("return_against") if doc.get("is_return") else doc.name
 	for names in serials_of(doc).values():
-		serial = frappe.qb.DocType("Serial No")
-		(
-			frappe.qb.update(serial)
-			.set(serial.customer, None)
-			.set(serial.delivered_on, None)
-			.set(serial.installed_on, None)
-			.set(serial.delivery_document_type, None)
-			.set(serial.delivery_document_no, None)
-			.set(serial.warranty_expiry_date, None)
-			.where(serial.name.isin(names) & (serial.delivery_document_no == source))
-		).run()
-		_follow_contracts(names)
+		_clear_owner_of(names, source)
+
+
+def _clear_owner_of(names: list[str], source: str) -> None:
+	"""The serials `source` delivered have no owner again (those another document delivered since keep theirs)."""
+	serial = frappe.qb.DocType("Serial No")
+	(
+		frappe.qb.update(serial)
+		.set(serial.customer, None)
+		.set(serial.delivered_on, None)
+		.set(serial.installed_on, None)
+		.set(serial.delivery_document_type, None)
+		.set(serial.delivery_document_no, None)
+		.set(serial.warranty_expiry_date, None)
+		.where(serial.name.isin(names) & (serial.delivery_document_no == source))
+	).run()
+	_follow_contracts(names)
 
 
 def _moves_stock(doc) -> bool:
@@ -129,3 +137,41 @@ def _follow_contracts(names: list[str]) -> None:
 	from support_plus.warranty.contracts import sync_serials
 
 	sync_serials(names)
+
+
+def on_part_installed(
+	item_code: str, names: list[str], customer: str | None, day, doctype: str, docname: str
+):
+	"""A part fitted on a job (support_plus.parts.usage): its serials belong to the ticket's customer,
+	delivered and installed that day (their warranty starts then), the job's record as the delivery."""
+	day = getdate(day)
+	for name in names:
+		frappe.db.set_value(
+			"Serial No",
+			name,
+			{
+				"customer": customer,
+				"delivered_on": day,
+				"installed_on": day,
+				"delivery_document_type": doctype,
+				"delivery_document_no": docname,
+				"warranty_expiry_date": warranty_expiry(item_code, day, day),
+			},
+		)
+	_follow_contracts(names)
+
+
+def on_part_installed_cancel(names: list[str], doctype: str, docname: str) -> None:
+	"""The job's record is cancelled: the serials it installed have no owner again."""
+	if names:
+		_clear_owner_of(names, docname)
+
+
+def on_part_removed(names: list[str], customer: str | None = None) -> None:
+	"""A part taken out at a customer's (replaced, or taken back): it no longer belongs to them. With
+	`customer` (a cancelled removal), it belongs to them again."""
+	if not names:
+		return
+	serial = frappe.qb.DocType("Serial No")
+	frappe.qb.update(serial).set(serial.customer, customer).where(serial.name.isin(names)).run()
+	_follow_contracts(names)
