@@ -4,13 +4,11 @@ Prices (hand-checked numbers in the tests): the filter lists at 40.00, the gaske
 labour lists at 60.00 an hour; the markup is 10%."""
 
 import frappe
-from frappe.utils import flt
 
 from support_plus.tests.dispatch_fixtures import make_technician, tech_user
 from support_plus.tests.utils import make_customer, make_item
 from support_plus.tests.warranty_fixtures import company, deliver, make_serial_item, receive, warehouse
 from support_plus.utils import clock
-from support_plus.warranty import coverage
 
 CUSTOMER = "SP Billing Customer"
 OTHER = "SP Billing Other Customer"
@@ -97,34 +95,21 @@ def ticket(subject: str, customer: str = CUSTOMER, **values):
 		).insert(ignore_permissions=True)
 
 
-def use(issue, item_code: str, qty: float, cost: float, usage_type: str = "Installed", **values):
-	"""A submitted Service Part Usage on the ticket, as the session user, its coverage filled as the
-	warranty check does (warranty or a contract covering parts: not chargeable)."""
-	doc = frappe.get_doc("Issue", issue.name if hasattr(issue, "name") else issue)
-	found = coverage.coverage(doc.serial_no, TODAY) if doc.serial_no else None
-	covered = bool(found and found["covers_parts"])
-	usage = frappe.get_doc(
-		{
-			"doctype": "Service Part Usage",
-			"issue": doc.name,
-			"customer": doc.customer,
-			"company": company(),
-			"posting_date": TODAY,
-			"item_code": item_code,
-			"qty": qty,
-			"usage_type": usage_type,
-			"warehouse": warehouse(),
-			"chargeable": 0 if covered else 1,
-			"coverage": found["status"] if found else None,
-			"service_contract": found["contract"] if covered else None,
-			"valuation_rate": cost,
-			"cost_amount": flt(cost * qty, 2),
-			**values,
-		}
+def use(issue, item_code: str, qty: float, usage_type: str = "Installed", **values):
+	"""A part used on the ticket through support_plus.api.use_part (real stock from the stores), as the
+	session user, on the tests' day; the usage's coverage is the warranty check's."""
+	from support_plus.parts.usage import use_part  # the API wrapper takes no posting date
+
+	name = use_part(
+		issue.name if hasattr(issue, "name") else issue,
+		item_code,
+		qty,
+		warehouse=warehouse(),
+		usage_type=usage_type,
+		posting_date=TODAY,
+		**values,
 	)
-	usage.insert()
-	usage.submit()
-	return usage
+	return frappe.get_doc("Service Part Usage", name)
 
 
 _SLOTS = iter(

@@ -49,7 +49,7 @@ class TestServiceBilling(SupportTestCase):
 	def test_warranty_ticket_bills_nothing(self):
 		issue = fx.ticket("Boiler under warranty", serial_no=self.under_warranty)
 		frappe.set_user(AGENT)
-		usage = fx.use(issue, fx.FILTER, 1, 30)
+		usage = fx.use(issue, fx.FILTER, 1)
 		self.assertEqual((usage.chargeable, usage.coverage), (0, "Under Warranty"))
 		frappe.set_user("Administrator")
 		fx.log_time(issue, 45)  # labour is covered by the warranty too
@@ -61,7 +61,7 @@ class TestServiceBilling(SupportTestCase):
 		issue = fx.ticket("Pump under CMC", serial_no=self.on_contract)
 		self.assertEqual(issue.service_contract, self.contract)
 		frappe.set_user(AGENT)
-		first = fx.use(issue, fx.FILTER, 1, 30)
+		first = fx.use(issue, fx.FILTER, 1)
 		self.assertEqual((first.chargeable, first.service_contract), (0, self.contract))
 		self.assertEqual(flt(first.amount), 44.0)  # the quota counts the part at the customer's price
 		self.assertIsNone(api.make_service_invoice(issue.name))
@@ -70,9 +70,9 @@ class TestServiceBilling(SupportTestCase):
 		)
 		self.assertEqual((used.parts_used_count, flt(used.parts_used_amount)), (1, 44.0))
 		# 1 used + 2 more > a quota of 2: the whole usage is chargeable and does not consume the quota.
-		second = fx.use(issue, fx.FILTER, 2, 30)
+		second = fx.use(issue, fx.FILTER, 2)
 		self.assertEqual((second.chargeable, second.coverage), (1, "Over Quota"))
-		third = fx.use(issue, fx.GASKET, 1, fx.GASKET_COST)  # the last unit of the quota
+		third = fx.use(issue, fx.GASKET, 1)  # the last unit of the quota
 		self.assertEqual(third.chargeable, 0)
 		status = api.contract_quota(self.contract)
 		self.assertEqual((status["used_count"], status["used_amount"], status["level"]), (2, 49.5, 100))
@@ -95,9 +95,9 @@ class TestServiceBilling(SupportTestCase):
 			contact=contact_of(self.portal_user),
 		)
 		frappe.set_user(AGENT)
-		filters = fx.use(issue, fx.FILTER, 2, 30)
-		gasket = fx.use(issue, fx.GASKET, 1, fx.GASKET_COST)
-		fx.use(issue, fx.FILTER, 1, 30, usage_type="Loaner", expected_return_date="2026-06-15")  # not billed
+		filters = fx.use(issue, fx.FILTER, 2)
+		gasket = fx.use(issue, fx.GASKET, 1)
+		fx.use(issue, fx.FILTER, 1, usage_type="Loaner", expected_return_date="2026-06-15")  # not billed
 		self.assertEqual((filters.chargeable, gasket.chargeable), (1, 1))
 		frappe.set_user("Administrator")
 		fx.log_time(issue, 90)
@@ -118,7 +118,7 @@ class TestServiceBilling(SupportTestCase):
 
 		# a second call makes no second invoice; a new part goes on the same draft
 		self.assertEqual(api.make_service_invoice(issue.name), name)
-		fx.use(issue, fx.GASKET, 2, fx.GASKET_COST)
+		fx.use(issue, fx.GASKET, 2)
 		self.assertEqual(api.make_service_invoice(issue.name), name)
 		self.assertEqual(frappe.db.count("Sales Invoice", {"issue": issue.name}), 1)
 		doc, lines = self.invoice_lines(name)
@@ -129,6 +129,15 @@ class TestServiceBilling(SupportTestCase):
 		frappe.set_user("Administrator")
 		doc.submit()
 		self.assertEqual(frappe.db.count("Stock Ledger Entry", {"voucher_no": name}), 0)
+		# the parts left the stores once, by their usage's own Stock Entry
+		self.assertEqual(
+			frappe.db.get_value(
+				"Stock Ledger Entry",
+				{"voucher_no": filters.stock_entry, "is_cancelled": 0},
+				"actual_qty",
+			),
+			-2,
+		)
 		frappe.set_user(FINANCE)
 		with self.assertRaisesRegex(frappe.ValidationError, "invoiced already"):
 			api.make_service_invoice(issue.name)
@@ -152,7 +161,7 @@ class TestServiceBilling(SupportTestCase):
 	def test_cancelled_ticket_is_refused(self):
 		issue = fx.ticket("Pump, cancelled", serial_no=self.expired)
 		frappe.set_user(AGENT)
-		fx.use(issue, fx.FILTER, 1, 30)
+		fx.use(issue, fx.FILTER, 1)
 		issue.reload()
 		issue.status, issue.cancel_reason = "Cancelled", "Customer withdrew"
 		issue.save()
@@ -163,7 +172,7 @@ class TestServiceBilling(SupportTestCase):
 	def test_who_may_invoice(self):
 		issue = fx.ticket("Pump, permissions", serial_no=self.expired)
 		frappe.set_user(AGENT)
-		fx.use(issue, fx.FILTER, 1, 30)
+		fx.use(issue, fx.FILTER, 1)
 		for user in (self.portal_user, self.attacker, SALES, VIEWER):
 			frappe.set_user(user)
 			with self.assertRaises(frappe.PermissionError, msg=user):
@@ -195,6 +204,6 @@ class TestServiceBilling(SupportTestCase):
 		).insert(ignore_permissions=True)
 		issue = fx.ticket("Pump, pricing rule", serial_no=self.expired)
 		frappe.set_user(AGENT)
-		fx.use(issue, fx.GASKET, 2, fx.GASKET_COST)
+		fx.use(issue, fx.GASKET, 2)
 		_doc, lines = self.invoice_lines(api.make_service_invoice(issue.name))
 		self.assertEqual(lines, [(fx.GASKET, 2.0, 7.25, 14.5)])

@@ -42,11 +42,17 @@ def consumed(contract: str, exclude: str | None = None) -> tuple[float, float]:
 
 
 def fill_amount(doc) -> None:
-	"""The usage's value at the customer's price, when its controller left it empty."""
+	"""The usage's value at the customer's price (support_plus.parts.pricing; a part without a price at its
+	cost in the source warehouse), when its controller left the rate empty."""
 	from support_plus.parts.pricing import part_rate
 
 	if not flt(doc.rate):
-		doc.rate = part_rate(doc.item_code, doc.customer, flt(doc.valuation_rate), flt(doc.qty) or 1)
+		cost = flt(doc.valuation_rate) or flt(
+			frappe.db.get_value(
+				"Bin", {"item_code": doc.item_code, "warehouse": doc.warehouse}, "valuation_rate"
+			)
+		)
+		doc.rate = part_rate(doc.item_code, doc.customer, cost, flt(doc.qty) or 1)
 	doc.amount = flt(flt(doc.rate) * flt(doc.qty), 2)
 
 
