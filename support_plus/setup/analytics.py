@@ -21,6 +21,10 @@ REPORTS = (
 	"Customer Satisfaction",
 	"Ticket Volume",
 	"Backlog and Age",
+	# parts and service billing (support_plus.parts)
+	"Parts Usage",
+	"Parts Shortage",
+	"Service Revenue",
 )
 # chart key, name, type, width
 CHARTS = (

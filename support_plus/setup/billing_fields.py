@@ -26,7 +26,7 @@ def add_billing_fields(fields: dict[str, list[dict]]) -> None:
 # doctype -> {index name: columns}: the reports' ranges (set-based SQL on indexed columns).
 INDEXES = {
 	"Service Part Usage": {"sp_usage_posting": ["posting_date", "docstatus", "company"]},
-	"Sales Invoice": {"sp_invoice_issue_posting": ["issue", "docstatus", "posting_date"]},
+	"Sales Invoice": {"sp_invoice_posting_issue": ["posting_date", "docstatus", "issue"]},
 	# The Parts Shortage report reads the tickets' status changes from Frappe's change tracking.
 	"Version": {"sp_version_doctype_creation": ["ref_doctype", "creation"]},
 }

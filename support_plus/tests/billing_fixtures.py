@@ -106,8 +106,7 @@ def use(issue, item_code: str, qty: float, usage_type: str = "Installed", **valu
 		qty,
 		warehouse=warehouse(),
 		usage_type=usage_type,
-		posting_date=TODAY,
-		**values,
+		**{"posting_date": TODAY, **values},
 	)
 	return frappe.get_doc("Service Part Usage", name)
 
@@ -117,13 +116,18 @@ _SLOTS = iter(
 )
 
 
+def technician() -> str:
+	"""Tech Ana's profile (made when missing)."""
+	user = tech_user("ana")
+	return (
+		frappe.db.get_value("Service Technician", {"user": user}) or make_technician("ana", hours=None).name
+	)
+
+
 def log_time(issue, minutes: int):
 	"""A completed appointment on the ticket with `minutes` spent (its Maintenance Visit submitted), on
 	the next free working day of June 2026."""
-	user = tech_user("ana")
-	tech = (
-		frappe.db.get_value("Service Technician", {"user": user}) or make_technician("ana", hours=None).name
-	)
+	tech = technician()
 	day = next(_SLOTS)
 	appointment = frappe.get_doc(
 		{

@@ -1,7 +1,8 @@
 """A service contract's parts quota: consumed by the covered parts used on its customer's jobs.
 
 - **Consumed**: the submitted Service Part Usages of type Installed or Consumed that the contract covered
-  (`service_contract` set, not `chargeable`): their count is the sum of their quantities, their amount the
+  (`coverage` Under Contract, `service_contract` set, not `chargeable`; a part under warranty while a
+  contract is in force is the warranty's): their count is the sum of their quantities, their amount the
   sum of their `amount` (the parts at the customer's price, support_plus.parts.pricing, filled on submit when
   the usage has none). `consumed()` is THE query; the contract's `parts_used_amount` / `parts_used_count`
   are its value stored after every submit and cancel, for the contract form and the alerts' indexed select.
@@ -23,20 +24,35 @@ from frappe.utils import cint, flt
 from support_plus.warranty import alerts
 
 CONSUMING_TYPES = ("Installed", "Consumed")
+UNDER_CONTRACT = "Under Contract"  # support_plus.warranty.coverage's status (a warranty wins over a contract)
 OVER_QUOTA = "Over Quota"
+
+# THE rule of a usage the contract covers, twice: Python for one usage, SQL (over `tabService Part Usage`)
+# for the consumption and the Parts Usage report; tests/test_service_billing.py checks they agree.
+COVERED_BY_CONTRACT_SQL = (
+	"(`tabService Part Usage`.chargeable = 0 and `tabService Part Usage`.coverage = 'Under Contract'"
+	" and `tabService Part Usage`.service_contract is not null"
+	" and `tabService Part Usage`.usage_type in ('Installed', 'Consumed'))"
+)
 
 
 def counts_against_quota(doc) -> bool:
-	return bool(doc.service_contract and not cint(doc.chargeable) and doc.usage_type in CONSUMING_TYPES)
+	"""A part the contract covers (not one the warranty covers while a contract is in force)."""
+	return bool(
+		doc.service_contract
+		and not cint(doc.chargeable)
+		and doc.coverage == UNDER_CONTRACT
+		and doc.usage_type in CONSUMING_TYPES
+	)
 
 
 def consumed(contract: str, exclude: str | None = None) -> tuple[float, float]:
 	"""(amount, count) of the contract's quota used by submitted covered parts (one indexed read)."""
 	amount, count = frappe.db.sql(
-		"""select coalesce(sum(amount), 0), coalesce(sum(qty), 0) from `tabService Part Usage`
-		where service_contract = %(contract)s and docstatus = 1 and chargeable = 0
-			and usage_type in %(types)s and name != %(exclude)s""",
-		{"contract": contract, "types": CONSUMING_TYPES, "exclude": exclude or ""},
+		f"""select coalesce(sum(amount), 0), coalesce(sum(qty), 0) from `tabService Part Usage`
+		where service_contract = %(contract)s and docstatus = 1 and {COVERED_BY_CONTRACT_SQL}
+			and name != %(exclude)s""",
+		{"contract": contract, "exclude": exclude or ""},
 	)[0]
 	return flt(amount), flt(count)
 
