@@ -21,7 +21,12 @@ before_uninstall = "support_plus.install.before_uninstall"
 # --------------------------------
 
 doctype_js = {
-	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js", "public/js/issue_parts.js"],
+	"Issue": [
+		"public/js/issue.js",
+		"public/js/issue_warranty.js",
+		"public/js/issue_parts.js",
+		"public/js/issue_billing.js",
+	],
 	"Project": "public/js/project.js",
 }
 doctype_list_js = {"Issue": "public/js/issue_list.js"}
