@@ -10,6 +10,7 @@ import frappe
 from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime, today
 
 from support_plus.demo import data
+from support_plus.demo.billing import make_billing_demo
 from support_plus.demo.field_service import make_field_service
 from support_plus.demo.stories import Step, plan
 from support_plus.setup.company import ensure_setup_complete
@@ -56,6 +57,7 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 		created += _issue(i, contacts, agents, now)
 	refresh_overdue()
 	field_service = make_field_service(company, holiday_list, _desk_user)
+	field_service.update(make_billing_demo(company))  # parts on two repairs, one of them invoiced
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])
 	for article in progress(data.KB_ARTICLES, "Knowledge base"):

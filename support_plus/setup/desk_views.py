@@ -199,7 +199,8 @@ ANALYTICS_CARD = "Support Analytics"
 
 
 def add_missing_report_links(ws, reports: list[str]) -> bool:
-	"""A report added to the analytics after a site was installed joins its links card on migrate."""
+	"""A report added to the analytics after a site was installed joins its links card on migrate; the
+	return value says whether the workspace still needs a save (never: the rows are written here)."""
 	rows = list(ws.links)
 	start = next(i for i, row in enumerate(rows) if row.type == "Card Break" and row.label == ANALYTICS_CARD)
 	end = start + 1
@@ -220,7 +221,12 @@ def add_missing_report_links(ws, reports: list[str]) -> bool:
 	for idx, row in enumerate(ws.links, 1):
 		row.idx = idx
 	rows[start].link_count = end - start - 1 + len(added)
-	return True
+	# Written row by row: saving the workspace would validate every link on it, and a link of another app
+	# that is gone (a removed page) would stop the migrate.
+	for row in ws.links:
+		row.db_insert() if row in added else row.db_update()
+	ws.clear_cache()
+	return False
 
 
 def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list[str]) -> None:
