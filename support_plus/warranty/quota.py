@@ -48,7 +48,7 @@ def counts_against_quota(doc) -> bool:
 
 def consumed(contract: str, exclude: str | None = None) -> tuple[float, float]:
 	"""(amount, count) of the contract's quota used by submitted covered parts (one indexed read)."""
-	amount, count = frappe.db.sql(
+	amount, count = frappe.db.sql(  # nosemgrep: fixed SQL of this module, values bound
 		f"""select coalesce(sum(amount), 0), coalesce(sum(qty), 0) from `tabService Part Usage`
 		where service_contract = %(contract)s and docstatus = 1 and {COVERED_BY_CONTRACT_SQL}
 			and name != %(exclude)s""",

@@ -81,7 +81,7 @@ def waits(filters) -> list[dict]:
 			)
 		where += " and json_contains(coalesce(`tabIssue`._assign, '[]'), json_quote(%(technician_user)s))"
 		params["technician_user"] = user
-	rows = frappe.db.sql(
+	rows = frappe.db.sql(  # nosemgrep: fixed SQL and the scope's conditions, values bound
 		f"""
 		select * from (
 			select moves.issue, `tabIssue`.subject, `tabIssue`.customer, `tabIssue`.status,

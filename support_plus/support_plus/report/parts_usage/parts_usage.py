@@ -95,7 +95,7 @@ def usage_rows(filters) -> tuple[list[dict], str]:
 	match = build_match_conditions("Service Part Usage")
 	if match:
 		conditions.append(f"({match})")
-	rows = frappe.db.sql(
+	rows = frappe.db.sql(  # nosemgrep: fixed columns and conditions, values bound
 		f"""select {GROUPS[group_by]} as g, count(*) as usages, sum({T}.qty) as qty,
 			sum({T}.cost_amount) as cost,
 			sum(case when {CHARGEABLE} then {T}.qty else 0 end) as chargeable_qty,
