@@ -31,22 +31,27 @@ class NotInStockError(frappe.ValidationError):
 
 @contextmanager
 def as_stock_keeper():
-	"""Run the block as Administrator, then give the caller their session back untouched (Frappe's
-	`set_user` changes the session in place, so a copy is handed to it)."""
+	"""Run the block as Administrator, then give the caller their session back untouched. Frappe's
+	`set_user` changes the session in place and empties the request's caches and form; here only the
+	session and the per-user caches are switched (Administrator's kept for the rest of the request:
+	`role_permissions` is keyed by user already)."""
 	local = frappe.local
-	saved = (local.session, local.form_dict, local.role_permissions, local.user_perms)
 	if local.session.user == "Administrator":
 		yield
 		return
-	local.session = frappe._dict(local.session)
-	frappe.set_user("Administrator")
+	saved = (local.session, local.user_perms, local.new_doc_templates)
+	keeper = getattr(local, "sp_stock_keeper", None)
+	if keeper is None:
+		keeper = local.sp_stock_keeper = {"user_perms": None, "templates": {}}
+	local.session = frappe._dict(
+		local.session, user="Administrator", sid="Administrator", data=frappe._dict()
+	)
+	local.user_perms, local.new_doc_templates = keeper["user_perms"], keeper["templates"]
 	try:
 		yield
 	finally:
-		local.session, local.form_dict = saved[0], saved[1]
-		local.role_permissions, local.user_perms = {}, None
-		local.cache = {}
-		local.new_doc_templates = {}
+		keeper["user_perms"] = local.user_perms
+		local.session, local.user_perms, local.new_doc_templates = saved
 
 
 def special_warehouse(company: str, warehouse_name: str) -> str:

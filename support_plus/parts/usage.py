@@ -71,8 +71,8 @@ def use_part(
 				**values,
 			}
 		)
+		doc.docstatus = 1  # inserted submitted: validated and saved once (Frappe checks the submit right)
 		doc.insert()
-		doc.submit()
 	except Exception:
 		_undo("sp_use_part")
 		raise
