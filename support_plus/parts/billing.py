@@ -66,7 +66,11 @@ def make_service_invoice(issue: str) -> str | None:
 		)
 	parts = uninvoiced_parts(issue)
 	hours = labour_hours_to_bill(ticket)
-	draft = frappe.db.get_value("Sales Invoice", {"issue": issue, "docstatus": 0}, "name")
+	# Locking reads from here on: they see what a call that held the ticket before committed (a plain read
+	# would see this transaction's older snapshot and bill the same parts twice).
+	draft = frappe.db.get_value("Sales Invoice", {"issue": issue, "docstatus": 0}, "name", for_update=True)
+	if draft and not parts and flt(hours) == draft_labour_hours(draft):
+		return draft  # nothing new (also what a second call at the same moment finds)
 	if not parts and not hours:
 		if draft:
 			return draft
@@ -115,29 +119,31 @@ def new_invoice(ticket) -> "frappe.model.document.Document":
 
 def uninvoiced_parts(issue: str) -> list[frappe._dict]:
 	"""The ticket's submitted chargeable parts not on a (draft or submitted) invoice yet."""
-	return frappe.get_all(
+	return frappe.db.get_values(
 		"Service Part Usage",
-		filters={
+		{
 			"issue": issue,
 			"docstatus": 1,
 			"chargeable": 1,
 			"usage_type": ("in", BILLED_USAGE_TYPES),
 			"sales_invoice": ("is", "not set"),
 		},
-		fields=["name", "item_code", "item_name", "qty", "stock_uom", "serial_no", "valuation_rate"],
+		["name", "item_code", "item_name", "qty", "stock_uom", "serial_no", "valuation_rate"],
+		as_dict=True,
 		order_by="posting_date, creation",
+		for_update=True,
 	)
 
 
 def logged_minutes(issue: str) -> int:
-	"""Minutes logged on the ticket: its appointments' time spent (support_plus.dispatch.field)."""
+	"""Minutes logged on the ticket: its completed appointments' time spent (support_plus.dispatch.field)."""
 	if not frappe.db.table_exists("Service Appointment"):
 		return 0
 	appointment = frappe.qb.DocType("Service Appointment")
 	total = (
 		frappe.qb.from_(appointment)
 		.select(frappe.query_builder.functions.Sum(appointment.time_spent_minutes))
-		.where((appointment.issue == issue) & (appointment.status != CANCELLED))
+		.where((appointment.issue == issue) & (appointment.status == "Completed"))
 	).run()[0][0]
 	return int(total or 0)
 
@@ -175,6 +181,20 @@ def labour_hours_to_bill(ticket) -> float:
 		(ticket.name, item),
 	)[0][0]
 	return max(flt(minutes / 60.0 - flt(invoiced), 2), 0.0)
+
+
+def draft_labour_hours(draft: str) -> float:
+	"""The labour hours on the ticket's draft, by a locking read (see make_service_invoice)."""
+	item = labour_item()
+	if not item:
+		return 0.0
+	rows = frappe.db.get_values(
+		"Sales Invoice Item",
+		{"parent": draft, "parenttype": "Sales Invoice", "item_code": item},
+		"qty",
+		for_update=True,
+	)
+	return flt(sum(flt(row[0]) for row in rows), 2)
 
 
 def invoiced_already(issue: str) -> list[str]:

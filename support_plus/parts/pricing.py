@@ -21,7 +21,9 @@ FALLBACK_PRICE_LIST = "Standard Selling"
 
 def price_list_for(customer: str | None) -> str | None:
 	if customer:
-		own, group = frappe.get_cached_value("Customer", customer, ["default_price_list", "customer_group"])
+		own, group = frappe.get_cached_value(
+			"Customer", customer, ["default_price_list", "customer_group"]
+		) or (None, None)
 		if own:
 			return own
 		group_list = group and frappe.get_cached_value("Customer Group", group, "default_price_list")
