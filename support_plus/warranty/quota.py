@@ -46,12 +46,13 @@ def counts_against_quota(doc) -> bool:
 	)
 
 
-def consumed(contract: str, exclude: str | None = None) -> tuple[float, float]:
-	"""(amount, count) of the contract's quota used by submitted covered parts (one indexed read)."""
+def consumed(contract: str, exclude: str | None = None, lock: bool = False) -> tuple[float, float]:
+	"""(amount, count) of the contract's quota used by submitted covered parts (one indexed read; `lock`: a
+	locking read, which sees what was committed after this transaction's snapshot)."""
 	amount, count = frappe.db.sql(  # nosemgrep: fixed SQL of this module, values bound
 		f"""select coalesce(sum(amount), 0), coalesce(sum(qty), 0) from `tabService Part Usage`
 		where service_contract = %(contract)s and docstatus = 1 and {COVERED_BY_CONTRACT_SQL}
-			and name != %(exclude)s""",
+			and name != %(exclude)s{" for update" if lock else ""}""",
 		{"contract": contract, "exclude": exclude or ""},
 	)[0]
 	return flt(amount), flt(count)
@@ -87,7 +88,8 @@ def before_usage_submit(doc, method=None) -> None:
 	)
 	if not quota or not (flt(quota.parts_quota_amount) > 0 or cint(quota.parts_quota_count) > 0):
 		return
-	used_amount, used_count = consumed(doc.service_contract, exclude=doc.name)
+	# After the contract's lock, a locking read: a part submitted at the same moment is counted.
+	used_amount, used_count = consumed(doc.service_contract, exclude=doc.name, lock=True)
 	over_amount = flt(quota.parts_quota_amount) > 0 and (
 		flt(used_amount + flt(doc.amount), 2) > flt(quota.parts_quota_amount)
 	)
