@@ -21,7 +21,12 @@ before_uninstall = "support_plus.install.before_uninstall"
 # --------------------------------
 
 doctype_js = {
-	"Issue": ["public/js/issue.js", "public/js/issue_warranty.js", "public/js/issue_parts.js"],
+	"Issue": [
+		"public/js/issue.js",
+		"public/js/issue_warranty.js",
+		"public/js/issue_parts.js",
+		"public/js/issue_billing.js",
+	],
 	"Project": "public/js/project.js",
 	# The service history of a serial number or a customer (support_plus.api.service_history).
 	"Serial No": "public/js/service_history.js",
@@ -221,6 +226,10 @@ doc_events = {
 	"Sales Invoice": {
 		"on_submit": "support_plus.warranty.serials.on_delivery_submit",
 		"on_cancel": "support_plus.warranty.serials.on_delivery_cancel",
+		# A cancelled or deleted service invoice frees its parts for the ticket's next invoice
+		# (support_plus/parts/billing.py).
+		"before_cancel": "support_plus.parts.billing.release_usages",
+		"on_trash": "support_plus.parts.billing.release_usages",
 	},
 	"Installation Note": {"on_submit": "support_plus.warranty.serials.on_installation_submit"},
 	"Serial No": {"validate": "support_plus.warranty.serials.on_serial_validate"},
@@ -248,6 +257,13 @@ doc_events = {
 	"Service Technician": {
 		"on_update": "support_plus.parts.vans.clear_van_cache",
 		"on_trash": "support_plus.parts.vans.clear_van_cache",
+	},
+	# A contract's parts quota (support_plus/warranty/quota.py), after the usage's own controller has
+	# filled its coverage: a covered part beyond the quota becomes chargeable; the contract's count follows.
+	"Service Part Usage": {
+		"before_submit": "support_plus.warranty.quota.before_usage_submit",
+		"on_submit": "support_plus.warranty.quota.after_usage_change",
+		"on_cancel": "support_plus.warranty.quota.after_usage_change",
 	},
 }
 

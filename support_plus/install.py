@@ -6,6 +6,7 @@ from support_plus.overrides import check_versions
 from support_plus.overrides.reorder_item import restart_erpnext_reorder, stop_erpnext_reorder
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
 from support_plus.setup.analytics import apply_analytics, remove_analytics
+from support_plus.setup.billing_fields import ensure_billing_indexes
 from support_plus.setup.customizations import apply_customizations, remove_customizations
 from support_plus.setup.desk_views import apply_desk_views, remove_desk_views
 from support_plus.setup.email_templates import ensure_email_templates
@@ -61,6 +62,7 @@ def apply_all():
 	ensure_my_work()
 	stop_erpnext_reorder()  # vans are refilled by support_plus.parts.refill
 	apply_van_permissions()
+	ensure_billing_indexes()  # service billing and parts reports (after the custom fields)
 
 
 def before_uninstall():

@@ -3,6 +3,7 @@
 
 from support_plus.api.analytics import support_kpis
 from support_plus.api.appointments import free_slots
+from support_plus.api.billing import contract_quota, make_service_invoice
 from support_plus.api.dispatch import (
 	assign_technician,
 	auto_assign,

@@ -10,6 +10,7 @@ import frappe
 from frappe.utils import add_days, add_months, get_first_day, getdate, now_datetime, today
 
 from support_plus.demo import data
+from support_plus.demo.billing import make_billing_demo
 from support_plus.demo.field_service import TECHNICIANS, make_field_service
 from support_plus.demo.maintenance import make_maintenance
 from support_plus.demo.maintenance import sold_on as unit_sold_on
@@ -61,6 +62,7 @@ def make_demo(progress: Callable[[Iterable, str], Iterable] | None = None) -> di
 	field_service = make_field_service(company, holiday_list, _desk_user)
 	field_service.update(make_vans(company, [t[2] for t in TECHNICIANS], progress))
 	maintenance = make_maintenance(company, progress)  # after the technicians: they take the visits
+	field_service.update(make_billing_demo(company))  # parts on two repairs, one of them invoiced
 	_escalation_rules()
 	_portal_user(contacts[data.CUSTOMERS[0][0]])
 	for article in progress(data.KB_ARTICLES, "Knowledge base"):

@@ -8,9 +8,10 @@ from pypika import analytics as an
 import frappe
 from frappe import _
 from frappe.query_builder.functions import Count
-from frappe.utils import global_date_format
+from frappe.utils import fmt_money, global_date_format
 from frappe.utils.html_utils import sanitize_html
 
+from support_plus.parts.billing import ticket_invoices
 from support_plus.portal.access import get_visible_ticket, ticket_condition
 from support_plus.tickets.conversation import conversation_query
 from support_plus.tickets.lifecycle import ACTIVE, STATUSES
@@ -110,7 +111,18 @@ def ticket_view(name: str) -> dict:
 		"attachments": attachments,
 		"can_accept": doc.status == "Resolved",
 		"can_rate": doc.status in ("Resolved", "Closed"),
+		"invoices": invoice_rows(doc),
 	}
+
+
+def invoice_rows(doc) -> list:
+	"""The ticket's invoices as the page shows them, each with a link to ERPNext's `/invoices/<name>`."""
+	rows = ticket_invoices(doc.name, doc.customer)
+	for row in rows:
+		row.amount = fmt_money(row.grand_total, currency=row.currency)
+		row.date = global_date_format(row.posting_date)
+		row.status_label = _(row.status)
+	return rows
 
 
 def new_ticket_options() -> dict:

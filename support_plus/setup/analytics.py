@@ -23,6 +23,10 @@ REPORTS = (
 	"Backlog and Age",
 	"Repeat Issues",
 	"Tickets by Product and Category",
+	# parts and service billing (support_plus.parts)
+	"Parts Usage",
+	"Parts Shortage",
+	"Service Revenue",
 )
 # chart key, name, type, width
 CHARTS = (

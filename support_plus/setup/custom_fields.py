@@ -2,6 +2,7 @@
 
 from frappe import _
 
+from support_plus.setup.billing_fields import add_billing_fields
 from support_plus.setup.maintenance_fields import add_maintenance_fields
 from support_plus.setup.parts_fields import add_parts_fields
 from support_plus.setup.van_fields import add_van_fields
@@ -293,6 +294,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 	add_maintenance_fields(fields)
 	add_channel_fields(fields)
 	add_van_fields(fields)
+	add_billing_fields(fields)
 	return fields
 
 

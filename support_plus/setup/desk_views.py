@@ -211,6 +211,37 @@ def _block_id(kind: str, name: str) -> str:
 ANALYTICS_CARD = "Support Analytics"
 
 
+def add_missing_report_links(ws, reports: list[str]) -> bool:
+	"""A report added to the analytics after a site was installed joins its links card on migrate; the
+	return value says whether the workspace still needs a save (never: the rows are written here)."""
+	rows = list(ws.links)
+	start = next(i for i, row in enumerate(rows) if row.type == "Card Break" and row.label == ANALYTICS_CARD)
+	end = start + 1
+	while end < len(rows) and rows[end].type != "Card Break":
+		end += 1
+	have = {row.link_to for row in rows[start + 1 : end]}
+	missing = [report for report in reports if report not in have]
+	if not missing:
+		return False
+	added = [
+		ws.append(
+			"links",
+			{"type": "Link", "link_type": "Report", "link_to": report, "label": report, "is_query_report": 1},
+		)
+		for report in missing
+	]
+	ws.links = rows[:end] + added + rows[end:]
+	for idx, row in enumerate(ws.links, 1):
+		row.idx = idx
+	rows[start].link_count = end - start - 1 + len(added)
+	# Written row by row: saving the workspace would validate every link on it, and a link of another app
+	# that is gone (a removed page) would stop the migrate.
+	for row in ws.links:
+		row.db_insert() if row in added else row.db_update()
+	ws.clear_cache()
+	return False
+
+
 def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list[str]) -> None:
 	"""Put `cards` (Number Card names) and `charts` ((Dashboard Chart name, "Half"/"Full")) on the
 	workspace, first, under a header, and a links card of the analytics `reports`; keeps whatever else
@@ -237,6 +268,8 @@ def add_analytics(cards: list[str], charts: list[tuple[str, str]], reports: list
 				},
 			)
 		links_changed = True
+	else:
+		links_changed = add_missing_report_links(ws, reports)
 	have_cards = {row.number_card_name for row in ws.number_cards}
 	have_charts = {row.chart_name for row in ws.charts}
 	for name in cards:
