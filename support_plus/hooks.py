@@ -258,12 +258,12 @@ doc_events = {
 		"on_update": "support_plus.parts.vans.clear_van_cache",
 		"on_trash": "support_plus.parts.vans.clear_van_cache",
 	},
-	# A contract's parts quota (support_plus/warranty/quota.py), after the usage's own controller has
+	# A contract's parts quota (support_plus/parts/quota.py), after the usage's own controller has
 	# filled its coverage: a covered part beyond the quota becomes chargeable; the contract's count follows.
 	"Service Part Usage": {
-		"before_submit": "support_plus.warranty.quota.before_usage_submit",
-		"on_submit": "support_plus.warranty.quota.after_usage_change",
-		"on_cancel": "support_plus.warranty.quota.after_usage_change",
+		"before_submit": "support_plus.parts.quota.before_usage_submit",
+		"on_submit": "support_plus.parts.quota.after_usage_change",
+		"on_cancel": "support_plus.parts.quota.after_usage_change",
 	},
 }
 

@@ -2,8 +2,7 @@
 
 import frappe
 
-from support_plus.parts import billing
-from support_plus.warranty import quota
+from support_plus.parts import billing, quota
 
 
 @frappe.whitelist(methods=["POST"])

@@ -5,7 +5,7 @@ home-made bill. support_plus only decides what goes on it:
 
 - **Parts**: the ticket's submitted Service Part Usages of type Installed or Consumed that are
   `chargeable` (the warranty/contract check said so, or the contract's parts quota was used up:
-  support_plus.warranty.quota) and not on an invoice yet. Each line is the part and its quantity at
+  support_plus.parts.quota) and not on an invoice yet. Each line is the part and its quantity at
   ERPNext's price (the price list of support_plus.parts.pricing; a matching Pricing Rule applies), with the
   markup of Support Plus Settings when no Pricing Rule applies; a part without a price is billed at its cost
   plus the markup. Warranty and contract parts are never billed (the contract's quota counts them).

@@ -6,13 +6,13 @@ months."""
 import frappe
 
 from support_plus import api
+from support_plus.parts.quota import counts_against_quota
 from support_plus.support_plus.report.parts_shortage import parts_shortage
 from support_plus.support_plus.report.parts_usage import parts_usage
 from support_plus.support_plus.report.service_revenue import service_revenue
 from support_plus.tests import billing_fixtures as fx
 from support_plus.tests.utils import AGENT, FINANCE, MANAGER, SALES, SupportTestCase
 from support_plus.tests.warranty_fixtures import company, make_contract
-from support_plus.warranty.quota import counts_against_quota
 
 JUNE = {"from_date": "2026-06-01", "to_date": "2026-06-30"}
 
@@ -82,7 +82,7 @@ class TestPartsReports(SupportTestCase):
 		self.assertEqual({k: v["qty"] for k, v in may.items()}, {fx.FILTER: 1.0})
 
 	def test_contract_rule_sql_and_python_agree(self):
-		from support_plus.warranty.quota import COVERED_BY_CONTRACT_SQL
+		from support_plus.parts.quota import COVERED_BY_CONTRACT_SQL
 
 		names = [usage.name for usage in self.usages]
 		in_sql = set(

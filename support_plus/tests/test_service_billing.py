@@ -1,4 +1,4 @@
-"""Service invoices and contract quotas (support_plus/parts/billing.py, support_plus/warranty/quota.py) on
+"""Service invoices and contract quotas (support_plus/parts/billing.py, support_plus/parts/quota.py) on
 real tickets, deliveries, appointments and ERPNext Sales Invoices, as the real roles.
 
 The numbers are worked by hand from billing_fixtures: filter 40.00 + 10% = 44.00, gasket (no price, cost

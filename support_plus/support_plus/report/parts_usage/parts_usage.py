@@ -12,7 +12,7 @@ from frappe.desk.reportview import build_match_conditions
 
 from support_plus.analytics import kpis
 from support_plus.analytics.labels import column
-from support_plus.warranty.quota import COVERED_BY_CONTRACT_SQL
+from support_plus.parts.quota import COVERED_BY_CONTRACT_SQL
 
 T = "`tabService Part Usage`"
 GROUPS = {

@@ -21,6 +21,7 @@ import frappe
 from frappe import _
 from frappe.utils import cint, flt
 
+from support_plus.parts.pricing import part_rate
 from support_plus.warranty import alerts
 
 CONSUMING_TYPES = ("Installed", "Consumed")
@@ -61,7 +62,6 @@ def consumed(contract: str, exclude: str | None = None, lock: bool = False) -> t
 def fill_amount(doc) -> None:
 	"""The usage's value at the customer's price (support_plus.parts.pricing; a part without a price at its
 	cost in the source warehouse), when its controller left the rate empty."""
-	from support_plus.parts.pricing import part_rate
 
 	if not flt(doc.rate):
 		cost = flt(doc.valuation_rate) or flt(
