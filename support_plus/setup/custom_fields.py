@@ -254,6 +254,7 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"read_only": 1,
 				"hidden": 1,
 				"no_copy": 1,
+				"search_index": 1,  # Frappe's own: an index add_index made is dropped by its schema sync
 				"description": _("When the SLA sweep next has something to check on this ticket."),
 			},
 		],

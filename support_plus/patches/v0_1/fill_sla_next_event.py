@@ -9,12 +9,10 @@ from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 from support_plus.setup.custom_fields import get_custom_fields
 from support_plus.sla import due
 from support_plus.sla.config import tracking_enabled
-from support_plus.sla.engine import ensure_indexes
 
 
 def execute():
 	field = next(f for f in get_custom_fields()["Issue"] if f["fieldname"] == due.FIELD)
-	create_custom_fields({"Issue": [field]}, ignore_validate=True)
-	ensure_indexes()
+	create_custom_fields({"Issue": [field]}, ignore_validate=True)  # with its index (search_index)
 	if tracking_enabled():
 		due.refresh_all()
