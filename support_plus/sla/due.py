@@ -33,6 +33,7 @@ from support_plus.sla.health import BREACHED, CLOCKS, ON_TRACK, running, warning
 from support_plus.tickets.lifecycle import CANCELLED
 
 FIELD = "sla_next_event"
+INDEX = f"{FIELD}_index"  # Frappe's name for a field's search_index
 # The columns next_event reads (besides health.FIELDS).
 TICKET_FIELDS = (
 	"name",
@@ -162,42 +163,81 @@ def customer_groups(customers) -> dict:
 
 
 def refresh(names: list[str]) -> int:
-	"""Recompute and store the next event of these tickets (the sweep, after firings, after changes).
-	Returns how many changed."""
-	changed = 0
-	rules = enabled_rules()
-	warn = warning_fraction()
-	slas = set(frappe.get_all("Service Level Agreement", pluck="name"))
+	"""Recompute and store the next event of these tickets (after a firing, after changes). Returns how
+	many changed."""
 	issue = frappe.qb.DocType("Issue")
+	changed = 0
 	for start in range(0, len(names), BATCH):
-		batch = names[start : start + BATCH]
 		rows = (
 			frappe.qb.from_(issue)
 			.select(*(issue[f] for f in TICKET_FIELDS), issue[FIELD])
-			.where(issue.name.isin(batch))
+			.where(issue.name.isin(names[start : start + BATCH]))
 		).run(as_dict=True)
-		fired = fired_rules(batch, {r.name: r.sla_round or 0 for r in rows})
-		groups = customer_groups(r.customer for r in rows) if any(r.customer_group for r in rules) else {}
-		values = {}
-		for row in rows:
+		changed += refresh_rows(rows)
+	return changed
+
+
+def refresh_due(now) -> int:
+	"""The sweep, after marking and firing: recompute the next event of every ticket due at `now` (one
+	index range scan)."""
+	issue = frappe.qb.DocType("Issue")
+	rows = (
+		frappe.qb.from_(issue)
+		.force_index(INDEX)
+		.select(*(issue[f] for f in TICKET_FIELDS), issue[FIELD])
+		.where(issue[FIELD] <= now)
+	).run(as_dict=True)
+	return refresh_rows(rows)
+
+
+def refresh_rows(rows: list[dict]) -> int:
+	if not rows:
+		return 0
+	rules = enabled_rules()
+	warn = warning_fraction()
+	slas = set(frappe.get_all("Service Level Agreement", pluck="name"))
+	values = {}
+	for start in range(0, len(rows), BATCH):
+		batch = rows[start : start + BATCH]
+		fired = (
+			fired_rules([r.name for r in batch], {r.name: r.sla_round or 0 for r in batch}) if rules else {}
+		)
+		groups = customer_groups(r.customer for r in batch) if any(r.customer_group for r in rules) else {}
+		for row in batch:
 			sla = row.service_level_agreement
 			event = None
 			if sla in slas:
-				cfg = get_config(sla)
 				event = next_event(
-					row, cfg.calendar, warn, rules, fired.get(row.name, set()), groups.get(row.customer)
+					row,
+					get_config(sla).calendar,
+					warn,
+					rules,
+					fired.get(row.name, set()),
+					groups.get(row.customer),
 				)
 			old = row.get(FIELD)
 			if (get_datetime(old) if old else None) != event:
 				values[row.name] = event
-		changed += len(values)
-		write(values)
-	return changed
+	write(values)
+	return len(values)
 
 
 def write(values: dict) -> None:
-	"""One UPDATE per batch (a CASE on the name), not touching `modified`."""
-	items = list(values.items())
+	"""Few UPDATEs, not touching `modified`: one per moment shared by many tickets (tickets that came in
+	out of hours start at the same opening time), else one per batch with a CASE on the name."""
+	by_moment: dict = {}
+	for name, event in values.items():
+		by_moment.setdefault(event, []).append(name)
+	issue = frappe.qb.DocType("Issue")
+	items = []
+	for event, names in by_moment.items():
+		if len(names) < 20:
+			items += [(name, event) for name in names]
+			continue
+		for start in range(0, len(names), BATCH):
+			frappe.qb.update(issue).set(issue[FIELD], event).where(
+				issue.name.isin(names[start : start + BATCH])
+			).run()
 	for start in range(0, len(items), BATCH):
 		part = items[start : start + BATCH]
 		cases = " ".join(["when %s then %s"] * len(part))

@@ -59,14 +59,13 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 	# to be measured by.
 	agreement = frappe.qb.DocType("Service Level Agreement")
 	slas = (
-		frappe.qb.from_(issue)
+		(frappe.qb.from_(issue) if full_scan else frappe.qb.from_(issue).force_index(due.INDEX))
 		.join(agreement)
 		.on(agreement.name == issue.service_level_agreement)
 		.select(issue.service_level_agreement)
 		.distinct()
 		.where(running_sql(issue) if full_scan else due_now)
 	).run(pluck=True)
-	due_names = [] if full_scan else due_tickets(now)
 	b_now = {
 		sla: get_config(sla).calendar.business_seconds(to_timestamp(now, get_system_timezone()))
 		for sla in slas
@@ -89,8 +88,8 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 		counts["escalations"] += fired
 		counts["failed"] += failed
 		counts["queued_chunks"] += queued
-	if due_names:
-		due.refresh(due_names)  # their next event moves forward (a queued firing keeps it due)
+	if not full_scan:
+		due.refresh_due(now)  # their next event moves forward (a queued firing keeps it due)
 		if commit:
 			frappe.db.commit()  # nosemgrep: the scheduled job
 	return counts
@@ -99,7 +98,9 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 def due_tickets(now) -> list[str]:
 	"""The tickets whose next SLA event has come: an index range scan."""
 	issue = frappe.qb.DocType("Issue")
-	return frappe.qb.from_(issue).select(issue.name).where(issue[due.FIELD] <= now).run(pluck=True)
+	return (
+		frappe.qb.from_(issue).force_index(due.INDEX).select(issue.name).where(issue[due.FIELD] <= now)
+	).run(pluck=True)
 
 
 def scheduled_sweep() -> None:
@@ -119,6 +120,12 @@ def mark(
 		if only_from
 		else (issue.sla_health != health) | issue.sla_health.isnull()
 	)
+	if due_now is not None:  # the tickets due: a few, found by the index; one UPDATE
+		query = frappe.qb.update(issue).set(issue.sla_health, health)
+		if agreement:
+			query = query.set(issue.agreement_status, agreement)
+		query.where(where).run()
+		return frappe.db.sql("select row_count()")[0][0]
 	names = frappe.qb.from_(issue).select(issue.name).where(where).run(pluck=True)
 	for start in range(0, len(names), CHUNK_SIZE):
 		query = frappe.qb.update(issue).set(issue.sla_health, health)
