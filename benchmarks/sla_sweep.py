@@ -151,7 +151,7 @@ def make_tickets(n: int) -> list[str]:
 				)
 			)  # fmt: skip
 			# The sweep looks at the tickets whose next event has come (support_plus.sla.due).
-			state = frappe._dict(zip(fields, rows[-1], strict=True))
+			state = frappe._dict(zip(fields[:-1], rows[-1], strict=True))
 			rows[-1] += (due.next_event(state, cfg.calendar, warn, rules, set()),)
 			if len(rows) == 5000:
 				frappe.db.bulk_insert("Issue", fields, rows)

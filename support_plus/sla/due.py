@@ -162,40 +162,51 @@ def customer_groups(customers) -> dict:
 	)
 
 
+# Dates are read as text and parsed only when next_event needs them (most due tickets are breached and
+# need none): Frappe's conversion of every datetime column was most of the cost of a large sweep.
+DATETIME_FIELDS = frozenset(
+	("on_hold_since", "first_responded_on", "response_by", "resolution_date", "resolution_by")
+)
+SELECT = ", ".join(
+	f"cast(`{f}` as char) as `{f}`" if f in DATETIME_FIELDS | {FIELD, "modified"} else f"`{f}`"
+	for f in (*TICKET_FIELDS, FIELD, "modified")
+)
+STORED = "%Y-%m-%d %H:%M:%S.%f"  # how MariaDB writes a datetime(6) as text
+
+
 def refresh(names: list[str]) -> int:
 	"""Recompute and store the next event of these tickets (after a firing, after changes). Returns how
 	many changed."""
-	issue = frappe.qb.DocType("Issue")
 	changed = 0
 	for start in range(0, len(names), BATCH):
-		rows = (
-			frappe.qb.from_(issue)
-			.select(*(issue[f] for f in TICKET_FIELDS), issue[FIELD])
-			.where(issue.name.isin(names[start : start + BATCH]))
-		).run(as_dict=True)
+		batch = names[start : start + BATCH]
+		rows = frappe.db.sql(
+			f"select {SELECT} from `tabIssue` where name in ({', '.join(['%s'] * len(batch))})",
+			batch,
+			as_dict=True,
+		)
 		changed += refresh_rows(rows)
 	return changed
 
 
-def refresh_due(now) -> int:
-	"""The sweep, after marking and firing: recompute the next event of every ticket due at `now` (one
-	index range scan)."""
-	issue = frappe.qb.DocType("Issue")
-	rows = (
-		frappe.qb.from_(issue)
-		.force_index(INDEX)
-		.select(*(issue[f] for f in TICKET_FIELDS), issue[FIELD])
-		.where(issue[FIELD] <= now)
-	).run(as_dict=True)
-	return refresh_rows(rows)
+def due_rows(now) -> list[dict]:
+	"""The tickets whose next event has come, with what next_event reads: one index range scan."""
+	return frappe.db.sql(
+		f"select {SELECT} from `tabIssue` force index (`{INDEX}`) where `{FIELD}` <= %s", now, as_dict=True
+	)
 
 
-def refresh_rows(rows: list[dict]) -> int:
+def refresh_rows(rows: list[dict], marked: dict | None = None) -> int:
+	"""Store the next event of these rows (read by `refresh` or `due_rows`); `marked`: the health the
+	sweep has given some of them since. A row saved meanwhile (its `modified` moved) is left alone: its
+	save computed its next event. Returns how many changed."""
 	if not rows:
 		return 0
+	marked = marked or {}
 	rules = enabled_rules()
 	warn = warning_fraction()
 	slas = set(frappe.get_all("Service Level Agreement", pluck="name"))
+	calendars = {}
 	values = {}
 	for start in range(0, len(rows), BATCH):
 		batch = rows[start : start + BATCH]
@@ -204,47 +215,36 @@ def refresh_rows(rows: list[dict]) -> int:
 		)
 		groups = customer_groups(r.customer for r in batch) if any(r.customer_group for r in rules) else {}
 		for row in batch:
+			if row.name in marked:
+				row.sla_health = marked[row.name]
 			sla = row.service_level_agreement
 			event = None
 			if sla in slas:
+				if sla not in calendars:
+					calendars[sla] = get_config(sla).calendar
 				event = next_event(
-					row,
-					get_config(sla).calendar,
-					warn,
-					rules,
-					fired.get(row.name, set()),
-					groups.get(row.customer),
+					row, calendars[sla], warn, rules, fired.get(row.name, set()), groups.get(row.customer)
 				)
-			old = row.get(FIELD)
-			if (get_datetime(old) if old else None) != event:
-				values[row.name] = event
+			if row.get(FIELD) != (event.strftime(STORED) if event else None):
+				values[row.name] = (event, row.modified)  # (most due tickets keep a pending firing's moment)
 	write(values)
 	return len(values)
 
 
 def write(values: dict) -> None:
-	"""Few UPDATEs, not touching `modified`: one per moment shared by many tickets (tickets that came in
-	out of hours start at the same opening time), else one per batch with a CASE on the name."""
-	by_moment: dict = {}
-	for name, event in values.items():
-		by_moment.setdefault(event, []).append(name)
-	issue = frappe.qb.DocType("Issue")
-	items = []
-	for event, names in by_moment.items():
-		if len(names) < 20:
-			items += [(name, event) for name in names]
-			continue
-		for start in range(0, len(names), BATCH):
-			frappe.qb.update(issue).set(issue[FIELD], event).where(
-				issue.name.isin(names[start : start + BATCH])
-			).run()
+	"""name -> (next event, `modified` when read): one UPDATE per batch, a CASE on the name, not touching
+	`modified`, and only where `modified` has not moved since."""
+	items = list(values.items())
 	for start in range(0, len(items), BATCH):
 		part = items[start : start + BATCH]
-		cases = " ".join(["when %s then %s"] * len(part))
-		params = [x for name, event in part for x in (name, event)] + [name for name, _event in part]
+		whens = " ".join(["when %s then %s"] * len(part))
+		params = [x for name, (event, _m) in part for x in (name, event)]
+		params += [x for name, (_e, modified) in part for x in (name, modified)]
+		params += [name for name, _value in part]
 		frappe.db.sql(
-			f"update `tabIssue` set `{FIELD}` = case name {cases} end "
-			f"where name in ({', '.join(['%s'] * len(part))})",
+			f"update `tabIssue` set `{FIELD}` = case name {whens} end "
+			f"where (case name {whens.replace('then %s', 'then modified = %s')} end) "
+			f"and name in ({', '.join(['%s'] * len(part))})",
 			params,
 		)
 

@@ -54,30 +54,36 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 		return counts
 	issue = frappe.qb.DocType("Issue")
 	due_now = None if full_scan else issue[due.FIELD] <= now
-	# Every SLA with a running clock (or a ticket due): a breached ticket still has levels to reach (150%,
+	# Every SLA with a running clock (or a ticket due; read with what their next event needs): a breached ticket still has levels to reach (150%,
 	# ...). A ticket whose SLA was deleted (by force: Frappe's link check refuses otherwise) has nothing
 	# to be measured by.
-	agreement = frappe.qb.DocType("Service Level Agreement")
-	slas = (
-		(frappe.qb.from_(issue) if full_scan else frappe.qb.from_(issue).force_index(due.INDEX))
-		.join(agreement)
-		.on(agreement.name == issue.service_level_agreement)
-		.select(issue.service_level_agreement)
-		.distinct()
-		.where(running_sql(issue) if full_scan else due_now)
-	).run(pluck=True)
+	if full_scan:
+		agreement = frappe.qb.DocType("Service Level Agreement")
+		slas = (
+			frappe.qb.from_(issue)
+			.join(agreement)
+			.on(agreement.name == issue.service_level_agreement)
+			.select(issue.service_level_agreement)
+			.distinct()
+			.where(running_sql(issue))
+		).run(pluck=True)
+	else:
+		rows = due.due_rows(now)
+		existing = set(frappe.get_all("Service Level Agreement", pluck="name")) if rows else set()
+		slas = sorted({row.service_level_agreement for row in rows} & existing)
 	b_now = {
 		sla: get_config(sla).calendar.business_seconds(to_timestamp(now, get_system_timezone()))
 		for sla in slas
 	}
 	warn = warning_fraction()
+	marked = {}
 	for sla, b in b_now.items():
-		counts["breached"] += mark(
-			sla, breached_sql(issue, now), BREACHED, agreement="Failed", due_now=due_now
-		)
-		counts["at_risk"] += mark(
-			sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK, due_now=due_now
-		)
+		for name in mark(sla, breached_sql(issue, now), BREACHED, agreement="Failed", due_now=due_now):
+			marked[name] = BREACHED
+		for name in mark(sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK, due_now=due_now):
+			marked[name] = AT_RISK
+	counts["breached"] = sum(health == BREACHED for health in marked.values())
+	counts["at_risk"] = len(marked) - counts["breached"]
 	if commit:
 		frappe.db.commit()  # nosemgrep: the scheduled job; the firings follow, each on its own
 	rules = frappe.get_all("Support Escalation Rule", filters={"enabled": 1}, pluck="name") if slas else []
@@ -89,7 +95,7 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 		counts["failed"] += failed
 		counts["queued_chunks"] += queued
 	if not full_scan:
-		due.refresh_due(now)  # their next event moves forward (a queued firing keeps it due)
+		due.refresh_rows(rows, marked)  # their next event moves forward (a queued firing keeps it due)
 		if commit:
 			frappe.db.commit()  # nosemgrep: the scheduled job
 	return counts
@@ -110,7 +116,7 @@ def scheduled_sweep() -> None:
 
 def mark(
 	sla: str, condition, health: str, agreement: str | None = None, only_from: str | None = None, due_now=None
-) -> int:
+) -> list[str]:
 	issue = frappe.qb.DocType("Issue")
 	where = (issue.service_level_agreement == sla) & condition
 	if due_now is not None:
@@ -120,19 +126,15 @@ def mark(
 		if only_from
 		else (issue.sla_health != health) | issue.sla_health.isnull()
 	)
-	if due_now is not None:  # the tickets due: a few, found by the index; one UPDATE
-		query = frappe.qb.update(issue).set(issue.sla_health, health)
-		if agreement:
-			query = query.set(issue.agreement_status, agreement)
-		query.where(where).run()
-		return frappe.db.sql("select row_count()")[0][0]
+	# A plain SELECT, then UPDATEs by name: an UPDATE ... WHERE would lock every row it looks at, and wait
+	# for tickets being saved that it does not change.
 	names = frappe.qb.from_(issue).select(issue.name).where(where).run(pluck=True)
 	for start in range(0, len(names), CHUNK_SIZE):
 		query = frappe.qb.update(issue).set(issue.sla_health, health)
 		if agreement:
 			query = query.set(issue.agreement_status, agreement)
 		query.where(issue.name.isin(names[start : start + CHUNK_SIZE])).run()
-	return len(names)
+	return names
 
 
 def escalate_rule(rule, b_now: dict, now, commit: bool = False, due_now=None) -> tuple[int, int, int]:
