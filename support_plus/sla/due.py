@@ -21,6 +21,7 @@ group). tests/test_sla_due.py runs the old full scan and the due-time sweep on t
 and times and checks they find the same tickets at every step.
 """
 
+import hashlib
 import math
 from datetime import datetime
 
@@ -55,6 +56,8 @@ TICKET_FIELDS = (
 )
 BATCH = 1000
 SYNC_LIMIT = 2000  # more tickets to refresh than this: a background job on the long queue
+INLINE_LIMIT = 20_000  # due tickets whose next event a sweep computes itself; more: chunk jobs
+REFRESH_CHUNK = 5000
 
 
 def enabled_rules() -> list[dict]:
@@ -229,6 +232,34 @@ def refresh_rows(rows: list[dict], marked: dict | None = None) -> int:
 				values[row.name] = (event, row.modified)  # (most due tickets keep a pending firing's moment)
 	write(values)
 	return len(values)
+
+
+def after_sweep(rows: list[dict], marked: dict) -> None:
+	"""The sweep's due tickets get their next event, in the sweep for the usual few, in deduplicated chunk
+	jobs on the long queue for a burst (the first sweep after an outage): until then their stored next
+	event is early, never late (marking and firing only take pending events away), so nothing is missed;
+	they are only looked at again."""
+	if len(rows) <= INLINE_LIMIT:
+		refresh_rows(rows, marked)
+		return
+	names = sorted(row.name for row in rows)
+	for start in range(0, len(names), REFRESH_CHUNK):
+		chunk = names[start : start + REFRESH_CHUNK]
+		digest = hashlib.sha1("\n".join(chunk).encode()).hexdigest()[:16]
+		frappe.enqueue(
+			"support_plus.sla.due.refresh_chunk",
+			queue="long",
+			job_id=f"support_plus:sla_due_chunk:{digest}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			names=chunk,
+		)
+
+
+def refresh_chunk(names: list[str]) -> None:
+	"""Job: the next events of some tickets after a large sweep."""
+	refresh(names)
+	frappe.db.commit()  # nosemgrep: a job
 
 
 def write(values: dict) -> None:

@@ -22,6 +22,7 @@ from frappe.query_builder import Criterion
 from frappe.utils import get_system_timezone
 
 from support_plus.sla import due
+from support_plus.sla import health as health_rule
 from support_plus.sla.business_time import to_timestamp
 from support_plus.sla.config import get_config, tracking_enabled
 from support_plus.sla.escalation import fire_rule
@@ -38,6 +39,7 @@ from support_plus.sla.health import (
 from support_plus.utils import clock
 
 CHUNK_SIZE = 500
+UPDATE_CHUNK = 500
 DEADLOCK_ATTEMPTS = 2
 
 
@@ -54,9 +56,9 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 		return counts
 	issue = frappe.qb.DocType("Issue")
 	due_now = None if full_scan else issue[due.FIELD] <= now
-	# Every SLA with a running clock (or a ticket due; read with what their next event needs): a breached ticket still has levels to reach (150%,
-	# ...). A ticket whose SLA was deleted (by force: Frappe's link check refuses otherwise) has nothing
-	# to be measured by.
+	# Every SLA with a running clock (the full scan) or a ticket due (read with what the rule and its next
+	# event need): a breached ticket still has levels to reach (150%, ...). A ticket whose SLA was deleted
+	# (by force: Frappe's link check refuses otherwise) has nothing to be measured by.
 	if full_scan:
 		agreement = frappe.qb.DocType("Service Level Agreement")
 		slas = (
@@ -77,11 +79,26 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 	}
 	warn = warning_fraction()
 	marked = {}
-	for sla, b in b_now.items():
-		for name in mark(sla, breached_sql(issue, now), BREACHED, agreement="Failed", due_now=due_now):
-			marked[name] = BREACHED
-		for name in mark(sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK, due_now=due_now):
-			marked[name] = AT_RISK
+	if full_scan:
+		for sla, b in b_now.items():
+			for name in mark(sla, breached_sql(issue, now), BREACHED, agreement="Failed"):
+				marked[name] = BREACHED
+			for name in mark(sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK):
+				marked[name] = AT_RISK
+	else:
+		# The due tickets are in hand: the Python form of the same rule (tests/test_sla_health.py checks
+		# the two forms agree; tests/test_sla_due.py that both sweeps mark the same tickets).
+		for row in rows:
+			if row.service_level_agreement not in b_now:
+				continue
+			if row.sla_health != BREACHED and health_rule.breached(row, now):
+				marked[row.name] = BREACHED
+			elif row.sla_health == ON_TRACK and health_rule.at_risk(
+				row, b_now[row.service_level_agreement], warn
+			):
+				marked[row.name] = AT_RISK
+		for state, agreement in ((BREACHED, "Failed"), (AT_RISK, None)):
+			set_health([name for name, health in marked.items() if health == state], state, agreement)
 	counts["breached"] = sum(health == BREACHED for health in marked.values())
 	counts["at_risk"] = len(marked) - counts["breached"]
 	if commit:
@@ -95,7 +112,7 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 		counts["failed"] += failed
 		counts["queued_chunks"] += queued
 	if not full_scan:
-		due.refresh_rows(rows, marked)  # their next event moves forward (a queued firing keeps it due)
+		due.after_sweep(rows, marked)  # their next event moves forward (a queued firing keeps it due)
 		if commit:
 			frappe.db.commit()  # nosemgrep: the scheduled job
 	return counts
@@ -115,12 +132,11 @@ def scheduled_sweep() -> None:
 
 
 def mark(
-	sla: str, condition, health: str, agreement: str | None = None, only_from: str | None = None, due_now=None
+	sla: str, condition, health: str, agreement: str | None = None, only_from: str | None = None
 ) -> list[str]:
+	"""The full scan's marking: every ticket of `sla` meeting the SQL form of the rule."""
 	issue = frappe.qb.DocType("Issue")
 	where = (issue.service_level_agreement == sla) & condition
-	if due_now is not None:
-		where &= due_now
 	where &= (
 		(issue.sla_health == only_from)
 		if only_from
@@ -129,12 +145,17 @@ def mark(
 	# A plain SELECT, then UPDATEs by name: an UPDATE ... WHERE would lock every row it looks at, and wait
 	# for tickets being saved that it does not change.
 	names = frappe.qb.from_(issue).select(issue.name).where(where).run(pluck=True)
-	for start in range(0, len(names), CHUNK_SIZE):
+	set_health(names, health, agreement)
+	return names
+
+
+def set_health(names: list[str], health: str, agreement: str | None = None) -> None:
+	issue = frappe.qb.DocType("Issue")
+	for start in range(0, len(names), UPDATE_CHUNK):
 		query = frappe.qb.update(issue).set(issue.sla_health, health)
 		if agreement:
 			query = query.set(issue.agreement_status, agreement)
-		query.where(issue.name.isin(names[start : start + CHUNK_SIZE])).run()
-	return names
+		query.where(issue.name.isin(names[start : start + UPDATE_CHUNK])).run()
 
 
 def escalate_rule(rule, b_now: dict, now, commit: bool = False, due_now=None) -> tuple[int, int, int]:

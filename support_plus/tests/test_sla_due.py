@@ -89,6 +89,24 @@ class TestDueTimeSweep(SlaTestCase):
 		frappe.get_doc("Holiday List", holiday_list).save()
 		self.assertEqual(self.stored(doc.name), get_datetime("2026-03-02 11:59:59"), "a calendar change")
 
+	def test_a_burst_of_due_tickets_is_refreshed_by_chunk_jobs(self):
+		frappe.db.set_value("Support Escalation Rule", {"enabled": 1}, "enabled", 0)  # (no hook: rolled back)
+		names = [self.ticket("2026-03-02 10:00:00").name for _ in range(3)]
+		early = self.stored(names[0])
+		with (
+			patch.object(due, "INLINE_LIMIT", 2),
+			patch.object(due, "REFRESH_CHUNK", 2),
+			patch.object(frappe, "enqueue") as enqueue,
+		):
+			self.assertEqual(sweep.sla_sweep("2026-03-03 04:15:00")["at_risk"], 3)
+		self.assertEqual(
+			[call.kwargs["names"] for call in enqueue.call_args_list], [sorted(names)[:2], sorted(names)[2:]]
+		)
+		self.assertEqual([self.stored(n) for n in names], [early] * 3, "early until the jobs run: safe")
+		for call in enqueue.call_args_list:
+			due.refresh(call.kwargs["names"])  # what the job runs, before its commit
+		self.assertEqual({self.stored(n) for n in names}, {get_datetime("2026-03-03 05:00:00")})
+
 	@patch.object(due, "SYNC_LIMIT", 10**9)
 	def test_full_scan_and_due_time_sweep_find_the_same_tickets(self):
 		"""Random tickets: replies, pauses, resolutions, reopenings, cancellations, priority changes, resets
