@@ -24,6 +24,7 @@ def require_login(route: str) -> None:
 		raise frappe.Redirect
 
 
+@frappe.read_only()  # a site with a replica (site config read_from_replica) reads it there
 def list_tickets(
 	status: str | None = None, search: str | None = None, page: int = 1, open_only: bool = False
 ) -> dict:

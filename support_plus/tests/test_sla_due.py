@@ -208,3 +208,49 @@ class TestDueTimeSweep(SlaTestCase):
 			"Issue Escalation", filters={"issue": ("in", names)}, pluck="name", order_by="name"
 		)
 		return rows, fired
+
+
+class TestReadReplicaPath(SlaTestCase):
+	"""The sweep's candidate selection, the workspace numbers and the portal's lists go through Frappe's
+	read-only path. Here the "replica" is a second connection to the same server: it cannot see this
+	test's uncommitted ticket, which shows the selection ran there, and writes stay on the primary."""
+
+	def test_candidate_selection_runs_on_the_replica_connection(self):
+		make_sla("SP Replica Standard", default=True)
+		doc = self.ticket("2026-03-02 10:00:00")
+		self.assertIn(doc.name, due.due_names(get_datetime("2026-03-03 05:01:00")), "no replica: primary")
+		replica = {
+			"read_from_replica": 1,
+			"replica_host": frappe.conf.db_host or "127.0.0.1",
+			"replica_db_port": frappe.conf.db_port or 3306,
+		}
+		primary = frappe.local.db
+		try:
+			with patch.dict(frappe.local.conf, replica):
+				names = due.due_names(get_datetime("2026-03-03 05:01:00"))
+				self.assertIs(frappe.local.db, primary, "back on the primary after the read")
+				self.assertNotIn(doc.name, names, "read on another connection: the ticket is not committed")
+				forget_replica()  # (Frappe connects a replica once per request or job)
+				self.assertEqual(sweep.sla_sweep("2026-03-03 05:01:00")["breached"], 0)
+				self.assertIs(frappe.local.db, primary)
+		finally:
+			forget_replica()
+			frappe.local.db = primary
+		self.assertEqual(sweep.sla_sweep("2026-03-03 05:01:00")["breached"], 1, "the primary's own")
+
+	def test_heavy_reads_take_the_read_only_path(self):
+		from support_plus.analytics import cards, charts, kpis
+		from support_plus.portal import pages
+
+		for fn in (kpis.support_kpis, cards.card, charts.chart, pages.list_tickets, due.due_names):
+			wrappers = []
+			while fn:
+				wrappers.append(fn.__code__.co_qualname)
+				fn = getattr(fn, "__wrapped__", None)
+			self.assertIn("read_only.<locals>.innfn.<locals>.wrapper_fn", wrappers)
+
+
+def forget_replica():
+	for attribute in ("replica_db", "primary_db"):
+		if hasattr(frappe.local, attribute):
+			delattr(frappe.local, attribute)
