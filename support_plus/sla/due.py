@@ -192,17 +192,8 @@ def refresh(names: list[str]) -> int:
 	return changed
 
 
-def due_rows(now) -> list[dict]:
-	"""The tickets whose next event has come, with what next_event reads: one index range scan. On a site
-	with a read replica (site config `read_from_replica`), the scan runs there and the few rows it finds
-	are read from the primary by name, so the sweep decides on the primary's state."""
-	if not frappe.conf.read_from_replica:
-		return frappe.db.sql(
-			f"select {SELECT} from `tabIssue` force index (`{INDEX}`) where `{FIELD}` <= %s",
-			now,
-			as_dict=True,
-		)
-	names = due_names(now)
+def rows_of(names: list[str]) -> list[dict]:
+	"""What the sweep and next_event read of these tickets, from the primary."""
 	rows = []
 	for start in range(0, len(names), BATCH):
 		batch = names[start : start + BATCH]
@@ -216,7 +207,9 @@ def due_rows(now) -> list[dict]:
 
 @frappe.read_only()
 def due_names(now) -> list[str]:
-	"""The sweep's candidate selection, on the replica when there is one."""
+	"""The sweep's candidate selection: the tickets whose next event has come, by an index range scan (the
+	index alone), on the replica when the site has one (site config `read_from_replica`); the sweep
+	then reads those rows from the primary by name and decides on the primary's state."""
 	return frappe.db.sql_list(
 		f"select name from `tabIssue` force index (`{INDEX}`) where `{FIELD}` <= %s", now
 	)
@@ -257,15 +250,11 @@ def refresh_rows(rows: list[dict], marked: dict | None = None) -> int:
 	return len(values)
 
 
-def after_sweep(rows: list[dict], marked: dict) -> None:
-	"""The sweep's due tickets get their next event, in the sweep for the usual few, in deduplicated chunk
-	jobs on the long queue for a burst (the first sweep after an outage): until then their stored next
-	event is early, never late (marking and firing only take pending events away), so nothing is missed;
-	they are only looked at again."""
-	if len(rows) <= INLINE_LIMIT:
-		refresh_rows(rows, marked)
-		return
-	names = sorted(row.name for row in rows)
+def refresh_later(names: list[str]) -> None:
+	"""A burst of due tickets (the first sweep after an outage) gets its next events from deduplicated chunk
+	jobs on the long queue: until then their stored next event is early, never late (marking and firing
+	only take pending events away), so nothing is missed; they are only looked at again."""
+	names = sorted(names)
 	for start in range(0, len(names), REFRESH_CHUNK):
 		chunk = names[start : start + REFRESH_CHUNK]
 		digest = hashlib.sha1("\n".join(chunk).encode()).hexdigest()[:16]

@@ -59,7 +59,11 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 	# Every SLA with a running clock (the full scan) or a ticket due (read with what the rule and its next
 	# event need): a breached ticket still has levels to reach (150%, ...). A ticket whose SLA was deleted
 	# (by force: Frappe's link check refuses otherwise) has nothing to be measured by.
-	if full_scan:
+	# A burst (more tickets due than a sweep refreshes itself: the first sweep after an outage) is marked
+	# by the SQL form on the due rows, as the full scan does; their next events come from chunk jobs.
+	names = [] if full_scan else due.due_names(now)
+	burst = len(names) > due.INLINE_LIMIT
+	if full_scan or burst:
 		agreement = frappe.qb.DocType("Service Level Agreement")
 		slas = (
 			frappe.qb.from_(issue)
@@ -67,10 +71,10 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 			.on(agreement.name == issue.service_level_agreement)
 			.select(issue.service_level_agreement)
 			.distinct()
-			.where(running_sql(issue))
+			.where(due_now if burst else running_sql(issue))
 		).run(pluck=True)
 	else:
-		rows = due.due_rows(now)
+		rows = due.rows_of(names)
 		existing = set(frappe.get_all("Service Level Agreement", pluck="name")) if rows else set()
 		slas = sorted({row.service_level_agreement for row in rows} & existing)
 	b_now = {
@@ -79,11 +83,11 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 	}
 	warn = warning_fraction()
 	marked = {}
-	if full_scan:
+	if full_scan or burst:
 		for sla, b in b_now.items():
-			for name in mark(sla, breached_sql(issue, now), BREACHED, agreement="Failed"):
+			for name in mark(sla, breached_sql(issue, now), BREACHED, agreement="Failed", due_now=due_now):
 				marked[name] = BREACHED
-			for name in mark(sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK):
+			for name in mark(sla, at_risk_sql(issue, b, warn), AT_RISK, only_from=ON_TRACK, due_now=due_now):
 				marked[name] = AT_RISK
 	else:
 		# The due tickets are in hand: the Python form of the same rule (tests/test_sla_health.py checks
@@ -111,8 +115,10 @@ def sla_sweep(now=None, commit: bool = False, full_scan: bool = False) -> dict:
 		counts["escalations"] += fired
 		counts["failed"] += failed
 		counts["queued_chunks"] += queued
-	if not full_scan:
-		due.after_sweep(rows, marked)  # their next event moves forward (a queued firing keeps it due)
+	if burst:
+		due.refresh_later(names)  # until then their next event is early, never late: nothing is missed
+	elif not full_scan:
+		due.refresh_rows(rows, marked)  # their next event moves forward (a queued firing keeps it due)
 		if commit:
 			frappe.db.commit()  # nosemgrep: the scheduled job
 	return counts
@@ -132,11 +138,13 @@ def scheduled_sweep() -> None:
 
 
 def mark(
-	sla: str, condition, health: str, agreement: str | None = None, only_from: str | None = None
+	sla: str, condition, health: str, agreement: str | None = None, only_from: str | None = None, due_now=None
 ) -> list[str]:
-	"""The full scan's marking: every ticket of `sla` meeting the SQL form of the rule."""
+	"""Every ticket of `sla` meeting the SQL form of the rule (among those due, with `due_now`)."""
 	issue = frappe.qb.DocType("Issue")
 	where = (issue.service_level_agreement == sla) & condition
+	if due_now is not None:
+		where &= due_now
 	where &= (
 		(issue.sla_health == only_from)
 		if only_from
