@@ -22,8 +22,10 @@ import click
 import frappe
 from frappe.utils import get_datetime, get_system_timezone
 
+from support_plus.sla import due
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import clear_config_cache, get_config
+from support_plus.sla.health import warning_fraction
 from support_plus.sla.sweep import sla_sweep
 from support_plus.support_plus.report.sla_compliance.sla_compliance import execute
 from support_plus.tests.sla_fixtures import make_sla
@@ -120,8 +122,9 @@ def make_tickets(n: int) -> list[str]:
 		"name", "subject", "status", "priority", "raised_by", "opening_date", "creation", "modified", "owner",
 		"modified_by", "service_level_agreement", "service_level_agreement_creation", "sla_clock_origin",
 		"sla_response_seconds", "sla_resolution_seconds", "response_by", "resolution_by", "first_responded_on",
-		"agreement_status", "sla_health", "sla_round", "reopen_count", "is_overdue",
+		"agreement_status", "sla_health", "sla_round", "reopen_count", "is_overdue", due.FIELD,
 	]  # fmt: skip
+	warn, rules = warning_fraction(), due.enabled_rules()
 	rows, names = [], []
 	with click.progressbar(
 		range(n), label="Making open tickets", file=click.get_text_stream("stderr")
@@ -147,6 +150,9 @@ def make_tickets(n: int) -> list[str]:
 					"Resolution Due" if answered else "First Response Due", "On Track", 0, 0, 0,
 				)
 			)  # fmt: skip
+			# The sweep looks at the tickets whose next event has come (support_plus.sla.due).
+			state = frappe._dict(zip(fields[:-1], rows[-1], strict=True))
+			rows[-1] += (due.next_event(state, cfg.calendar, warn, rules, set()),)
 			if len(rows) == 5000:
 				frappe.db.bulk_insert("Issue", fields, rows)
 				rows = []

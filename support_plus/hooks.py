@@ -195,14 +195,20 @@ doc_events = {
 		"on_update": "support_plus.dispatch.load.on_todo_update",
 		"on_trash": "support_plus.dispatch.load.on_todo_trash",
 	},
+	# A changed calendar moves the SLA's tickets' next events (support_plus.sla.due).
 	"Service Level Agreement": {
 		"validate": "support_plus.sla.selection.validate_no_tie",
-		"on_update": "support_plus.sla.config.clear_config_cache",
+		"on_update": ["support_plus.sla.config.clear_config_cache", "support_plus.sla.due.on_sla_change"],
 		"on_trash": "support_plus.sla.config.clear_config_cache",
 	},
 	"Holiday List": {
-		"on_update": "support_plus.sla.config.clear_config_cache",
+		"on_update": [
+			"support_plus.sla.config.clear_config_cache",
+			"support_plus.sla.due.on_holiday_list_change",
+		],
 	},
+	# Escalation rules filtered by customer group follow a customer who changes group.
+	"Customer": {"on_update": "support_plus.sla.due.on_customer_change"},
 	"Help Article": {
 		"on_update": "support_plus.kb.articles.clear_article_cache",
 	},

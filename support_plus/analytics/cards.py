@@ -36,6 +36,7 @@ def card_name(key: str) -> str:
 
 
 @frappe.whitelist()
+@frappe.read_only()  # a site with a replica (site config read_from_replica) reads it there
 def card(filters: str | dict | None = None) -> dict:
 	"""The value of one card for the current user: {"value", "fieldtype", "route", "route_options"}."""
 	key = (frappe.parse_json(filters) or {}).get("kpi")

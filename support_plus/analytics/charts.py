@@ -17,6 +17,7 @@ from support_plus.analytics import kpis
 AGE_BUCKETS = ((1, "< 1 day"), (3, "1-3 days"), (7, "3-7 days"), (30, "7-30 days"), (None, "> 30 days"))
 
 
+@frappe.read_only()  # a site with a replica (site config read_from_replica) reads it there
 def chart(name: str) -> dict:
 	builders = {
 		"created_vs_resolved": created_vs_resolved,

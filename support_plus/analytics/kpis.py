@@ -272,6 +272,7 @@ def resolved_in_period(scope: Scope, user: str | None = None) -> dict:
 	}
 
 
+@frappe.read_only()  # a site with a replica (site config read_from_replica) reads it there
 def support_kpis(
 	from_date=None, to_date=None, team: str | None = None, user: str | None = None, **filters
 ) -> dict:

@@ -32,6 +32,7 @@ def not_found() -> None:
 	raise frappe.PageDoesNotExistError
 
 
+@frappe.read_only()  # a site with a replica (site config read_from_replica) reads it there
 def list_tickets(
 	status: str | None = None, search: str | None = None, page: int = 1, open_only: bool = False
 ) -> dict:

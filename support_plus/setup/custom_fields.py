@@ -249,6 +249,18 @@ def get_custom_fields() -> dict[str, list[dict]]:
 				"hidden": 1,
 				"default": "0",
 			},
+			# The sweep's due-time index (support_plus.sla.due).
+			{
+				"fieldname": "sla_next_event",
+				"fieldtype": "Datetime",
+				"label": _("SLA Next Event"),
+				"insert_after": "sla_round",
+				"read_only": 1,
+				"hidden": 1,
+				"no_copy": 1,
+				"search_index": 1,  # Frappe's own: an index add_index made is dropped by its schema sync
+				"description": _("When the SLA sweep next has something to check on this ticket."),
+			},
 		],
 		"Help Article": [
 			{

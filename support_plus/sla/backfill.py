@@ -29,6 +29,7 @@ FIELDS = (
 	"first_response_time",
 	"resolution_time",
 	"user_resolution_time",
+	"sla_next_event",
 )
 
 

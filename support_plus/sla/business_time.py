@@ -35,15 +35,23 @@ class Calendar:
 	holidays: frozenset[date] = frozenset()
 	_tz: ZoneInfo = field(init=False, repr=False)
 	_prefix: list[float] = field(init=False, repr=False)
+	_days: dict = field(init=False, repr=False)
 
 	def __post_init__(self):
 		self._tz = ZoneInfo(self.timezone)
 		self._prefix = [0.0]  # _prefix[i]: business seconds in the days before EPOCH + i
+		self._days = {}  # local date -> its absolute intervals (the sweep asks for the same days often)
 
 	# -- absolute time is a POSIX timestamp (float seconds) ------------------------------------------
 
 	def day_windows(self, day: date) -> list[tuple[float, float]]:
 		"""The absolute intervals a local date contributes."""
+		cached = self._days.get(day)
+		if cached is None:
+			cached = self._days[day] = self._day_windows(day)
+		return cached
+
+	def _day_windows(self, day: date) -> list[tuple[float, float]]:
 		if day in self.holidays:
 			return []
 		out = []
@@ -58,7 +66,7 @@ class Calendar:
 		prefix = self._prefix
 		while len(prefix) <= index + 1:
 			day = EPOCH + timedelta(days=len(prefix) - 1)
-			prefix.append(prefix[-1] + sum(b - a for a, b in self.day_windows(day)))
+			prefix.append(prefix[-1] + sum(b - a for a, b in self._day_windows(day)))
 
 	def _local_day_index(self, ts: float) -> int:
 		return (datetime.fromtimestamp(ts, self._tz).date() - EPOCH).days

@@ -23,7 +23,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, get_fullname, get_system_timezone
 
-from support_plus.sla import health, metrics
+from support_plus.sla import due, health, metrics
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import SlaConfig, get_config, tracking_enabled
 from support_plus.sla.selection import select_sla
@@ -62,7 +62,7 @@ def apply_sla(doc, method=None) -> None:
 	before = doc.get_doc_before_save()
 	name = choose_sla(doc, before)
 	if not name:
-		for field in ("service_level_agreement", "response_by", "resolution_by", "sla_health"):
+		for field in ("service_level_agreement", "response_by", "resolution_by", "sla_health", due.FIELD):
 			doc.set(field, None)
 		return
 	cfg = get_config(name)
@@ -179,6 +179,7 @@ def compute(doc, before, cfg: SlaConfig, now) -> None:
 		}
 	)
 	doc.agreement_status, doc.sla_health = status_and_health(doc, before, cfg, now)
+	due.set_on_document(doc, cfg)
 	if answered_now and response_by and get_datetime(first_response) > get_datetime(response_by):
 		note_late_first_response(doc)
 
@@ -218,5 +219,10 @@ def stop_kind(status: str | None, cfg: SlaConfig) -> str | None:
 
 def ensure_indexes() -> None:
 	"""Install/migrate: the columns the sweep filters on."""
-	for columns in (["service_level_agreement", "sla_health"], ["response_by"], ["resolution_by"]):
+	for columns in (
+		["service_level_agreement", "sla_health"],
+		["response_by"],
+		["resolution_by"],
+		[due.FIELD],
+	):
 		frappe.db.add_index("Issue", columns)

@@ -6,9 +6,16 @@ from frappe import _
 from frappe.model.document import Document
 
 from support_plus.sla.config import get_config
+from support_plus.sla.due import on_rule_change
 
 
 class SupportEscalationRule(Document):
+	def on_update(self):
+		on_rule_change(self)  # the tickets it reaches have a new next event
+
+	def on_trash(self):
+		on_rule_change(self, "on_trash")
+
 	def validate(self):
 		if (self.threshold_percent or 0) <= 0:
 			frappe.throw(_("The threshold must be above 0% of the SLA time."))

@@ -7,6 +7,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from support_plus.sla.due import on_settings_change
 from support_plus.tickets.numbering import sync_ticket_series
 
 PREFIX_PATTERN = re.compile(r"^[A-Za-z0-9]{1,10}$")
@@ -59,3 +60,4 @@ class SupportPlusSettings(Document):
 
 	def on_update(self):
 		sync_ticket_series(self)
+		on_settings_change(self)
