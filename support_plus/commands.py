@@ -24,6 +24,11 @@ def support_plus_demo(context):
 		f"{result['overdue_maintenance']} overdue visits (report Overdue Maintenance).",
 		fg="green",
 	)
+	click.secho(
+		f"Parts: {result.get('billing_tickets', 0)} new repair tickets with parts, "
+		f"{result.get('service_invoices', 0)} draft service invoices, {result.get('loaners_out', 0)} loaner out.",
+		fg="green",
+	)
 
 
 @click.command("support-plus-sla-backfill")

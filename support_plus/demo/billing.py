@@ -7,7 +7,7 @@ code, price list and item, ticket subject) before they are made; the stock is to
 """
 
 import frappe
-from frappe.utils import add_months, flt, get_first_day, today
+from frappe.utils import add_days, add_months, flt, get_first_day, today
 
 from support_plus.parts import pricing
 from support_plus.parts.billing import make_service_invoice
@@ -19,7 +19,10 @@ LABOUR_ITEM = ("SVC-LABOUR", "Service Labour (per hour)", 75.0)
 PARTS = (
 	("PART-FILTER", "Water Filter Kit", 40.0, 22.0),
 	("PART-PUMP", "Espresso Pump Assembly", 180.0, 95.0),
+	("LOAN-GRINDER", "Loaner Coffee Grinder", 0.0, 140.0),
 )
+# A customer keeps a loaner while their machine is repaired (out, back in 10 days).
+LOANER = ("Grinder jammed: loaner until the repair is done", "Bluebell Bakeries", "LOAN-GRINDER", 10)
 MARKUP = 15.0
 EQUIPMENT = "ESP-X2"  # the demo's espresso machines (24 months of warranty, demo/data.py)
 # (subject, customer, months since the machine was sold (its serial number), parts used)
@@ -71,7 +74,27 @@ def make_billing_demo(company: str) -> dict:
 		made["billing_tickets"] += 1
 		if make_service_invoice(issue.name):
 			made["service_invoices"] += 1
+	made["loaners_out"] = _loaner(company, stores)
 	return made
+
+
+def _loaner(company: str, stores: str) -> int:
+	"""1 when the loaner went out now, 0 when the demo made it before."""
+	subject, customer, item_code, days = LOANER
+	if frappe.db.exists("Issue", {"subject": subject}):
+		return 0
+	issue = frappe.get_doc(
+		{"doctype": "Issue", "subject": subject, "customer": customer, "company": company, "status": "Open"}
+	).insert(ignore_permissions=True)
+	use_part(
+		issue.name,
+		item_code,
+		1,
+		warehouse=stores,
+		usage_type="Loaner",
+		expected_return_date=add_days(today(), days),
+	)
+	return 1
 
 
 def _item(code: str, name: str, stock: bool) -> None:

@@ -16,9 +16,18 @@ class TestDemoBilling(SupportTestCase):
 		_product(company(), *product)
 		for _subject, customer, _months, _parts in billing.TICKETS:
 			make_customer(customer)
+		make_customer(billing.LOANER[1])
 		first = billing.make_billing_demo(company())
-		self.assertEqual(first, {"billing_tickets": 2, "service_invoices": 1})
-		self.assertEqual(billing.make_billing_demo(company()), {"billing_tickets": 0, "service_invoices": 0})
+		self.assertEqual(first, {"billing_tickets": 2, "service_invoices": 1, "loaners_out": 1})
+		again = billing.make_billing_demo(company())
+		self.assertEqual(again, {"billing_tickets": 0, "service_invoices": 0, "loaners_out": 0})
+		loaner = frappe.get_doc(
+			"Service Part Usage", {"issue": frappe.db.get_value("Issue", {"subject": billing.LOANER[0]})}
+		)
+		self.assertEqual((loaner.usage_type, loaner.docstatus, loaner.returned_on), ("Loaner", 1, None))
+		self.assertTrue(loaner.expected_return_date and loaner.stock_entry)
+		moved_to = frappe.db.get_value("Stock Entry Detail", {"parent": loaner.stock_entry}, "t_warehouse")
+		self.assertTrue(frappe.db.get_value("Warehouse", moved_to, "warehouse_name").startswith("Loaners"))
 
 		warranty, charged = (frappe.db.get_value("Issue", {"subject": t[0]}) for t in billing.TICKETS)
 		self.assertEqual(frappe.db.get_value("Issue", warranty, "warranty_status"), "Under Warranty")
