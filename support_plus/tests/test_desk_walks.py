@@ -7,6 +7,7 @@ database, and fails on any permission message or console error (DeskBrowserCase)
 import time
 from urllib.parse import quote
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -253,6 +254,28 @@ class TestDeskWalks(DeskBrowserCase):
 		finally:
 			self.screenshot("desk-walk-bulk.png")
 
+	def close_messages(self, step: str) -> None:
+		"""Wait until no dialog is on screen, closing the messages (msgprint) that come up meanwhile; a dialog
+		that stays fails the walk with its text. (Bootstrap may leave "show" on a faded dialog when two
+		modals change at once: only what is displayed counts.)"""
+		seen = []
+		deadline = time.monotonic() + 30
+		while time.monotonic() < deadline:
+			shown = [
+				m for m in self.browser.find_elements(By.CSS_SELECTOR, ".modal.show") if m.is_displayed()
+			]
+			if not shown:
+				return
+			for modal in shown:
+				try:
+					seen.append(modal.text.strip()[:200])
+					if modal.find_elements(By.CSS_SELECTOR, ".msgprint"):
+						modal.find_element(By.CSS_SELECTOR, ".btn-modal-close").click()
+				except (StaleElementReferenceException, WebDriverException):
+					pass  # it closed meanwhile
+			time.sleep(0.5)
+		self.fail(f"{step}: a dialog stays open: {sorted(set(seen))}")
+
 	def test_agent_takes_a_call_replies_follows_up_and_escalates(self):
 		try:
 			self.login(AGENT)
@@ -342,11 +365,7 @@ class TestDeskWalks(DeskBrowserCase):
 				"//div[contains(@class, 'modal') and contains(@class, 'show')][.//div[contains(@class, 'msgprint')]]"
 				"//button[contains(@class, 'btn-modal-close')]",
 			).click()
-			# Bootstrap may leave "show" on the faded phone dialog when two modals change at once: what counts is
-			# that none is on screen any more (failed 1 run in 4 on a busy machine).
-			self.wait.until(
-				lambda b: not any(m.is_displayed() for m in b.find_elements(By.CSS_SELECTOR, ".modal.show"))
-			)
+			self.close_messages("after the phone ticket")
 			self.click_button("My Open Tickets")
 			self.wait.until(
 				lambda b: (
