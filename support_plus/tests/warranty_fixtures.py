@@ -72,6 +72,9 @@ def deliver(
 		}
 	)
 	doc.insert()
+	# ERPNext writes the serial's bundle back onto the document after the insert (a new serial's first
+	# delivery): submit what the database holds, as the desk does after a save.
+	doc.reload()
 	doc.submit()
 	return doc
 
