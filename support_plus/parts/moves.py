@@ -73,6 +73,9 @@ def special_warehouse(company: str, warehouse_name: str) -> str:
 			}
 		)
 		doc.insert(ignore_permissions=True)
+		# ERPNext keeps its warehouse -> stock account map for the request (frappe.flags): without this the
+		# first move into the new warehouse is refused as "not linked to any account".
+		frappe.flags.pop("warehouse_account_map", None)
 		return doc.name
 	except frappe.DuplicateEntryError:  # made by another process at the same moment
 		frappe.db.rollback(save_point="sp_special_warehouse")
