@@ -132,6 +132,7 @@ def create_van(technician: str, company: str | None = None) -> str:
 		_move_under(van, group)  # a warehouse of that name made by hand
 	tech.db_set("van_warehouse", van)
 	clear_van_cache()
+	frappe.flags.pop("warehouse_account_map", None)  # ERPNext's per-request map: the van posts at once
 	return van
 
 
