@@ -69,6 +69,7 @@ class ChatTestCase(PortalTestCase):
 		tickets = frappe.get_all(
 			"Issue", filters={"channel": "Chat", "creation": (">=", cls.started)}, pluck="name"
 		)
+		frappe.db.delete("Service Appointment", {"issue": ("in", tickets or ["-"])})
 		frappe.db.delete(conversations.MESSAGE, {"conversation": ("in", convs or ["-"])})
 		frappe.db.delete("Support Conversation", {"name": ("in", convs or ["-"])})
 		for doctype, field in (
@@ -271,4 +272,81 @@ class TestHoursAndAccess(ChatTestCase):
 				requests.post(url + "send", json={"conversation": "nope", "text": "x"}, timeout=30).text
 			)["exc_type"],
 			"DoesNotExistError",
+		)
+
+
+class TestBooking(ChatTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		from support_plus.tests.dispatch_fixtures import make_technician
+
+		cls.technician = make_technician("gus").name  # Monday to Friday 09:00-18:00
+		frappe.db.commit()  # nosemgrep
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		frappe.db.delete("Service Appointment", {"technician": cls.technician})
+		frappe.delete_doc("Service Technician", cls.technician, force=True, ignore_permissions=True)
+		frappe.db.commit()  # nosemgrep: other tests route among all Active technicians
+		super().tearDownClass()
+
+	def test_a_customer_books_an_offered_visit_and_gets_a_confirmation(self):
+		anna = self.start(ANNA)
+		offered = self.say(anna, "Can I book an appointment with a technician?")
+		options = offered["messages"][0]["options"]
+		self.assertTrue(1 <= len(options) <= 3, offered)
+		state = json.loads(
+			frappe.db.get_value("Support Conversation", anna["conversation"], "assistant_state")
+		)
+		start, end, technician = state["slots"][0]
+		booked = self.say(anna, "1")
+		self.assertIn(f"Booked: {options[0]}", texts(booked))
+		conv = frappe.get_doc("Support Conversation", anna["conversation"])
+		visit = frappe.get_doc("Service Appointment", {"issue": conv.issue})
+		self.assertEqual(
+			(visit.technician, str(visit.scheduled_start), str(visit.scheduled_end), visit.status),
+			(technician, start, end, "Scheduled"),
+		)
+		self.assertTrue(
+			frappe.db.exists(
+				"Email Queue",
+				{
+					"reference_doctype": "Service Appointment",
+					"reference_name": visit.name,
+					"message": ("like", f"%{conv.issue}%"),
+				},
+			)
+		)
+
+	def test_a_slot_taken_meanwhile_is_not_double_booked(self):
+		anna = self.start(ANNA)
+		self.say(anna, "I need an appointment")
+		state = json.loads(
+			frappe.db.get_value("Support Conversation", anna["conversation"], "assistant_state")
+		)
+		start, end, technician = state["slots"][0]
+		frappe.set_user("Administrator")
+		taken = frappe.get_doc(
+			{
+				"doctype": "Service Appointment",
+				"technician": technician,
+				"scheduled_start": start,
+				"scheduled_end": end,
+			}
+		).insert(ignore_permissions=True)
+		self.addCleanup(
+			frappe.delete_doc, "Service Appointment", taken.name, force=True, ignore_permissions=True
+		)
+		frappe.set_user(ANNA)
+		again = self.say(anna, "1")
+		self.assertIn("That time was just taken", texts(again))
+		self.assertTrue(again["messages"][-1]["options"])  # the times free now
+		self.assertEqual(
+			frappe.db.count(
+				"Service Appointment",
+				{"technician": technician, "scheduled_start": start, "status": "Scheduled"},
+			),
+			1,
 		)
