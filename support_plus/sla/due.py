@@ -30,25 +30,16 @@ from frappe.utils import get_datetime, get_system_timezone
 
 from support_plus.sla.business_time import NoBusinessTime, from_timestamp
 from support_plus.sla.config import get_config
-from support_plus.sla.health import BREACHED, CLOCKS, ON_TRACK, running, warning_fraction
+from support_plus.sla.health import BREACHED, CLOCKS, FIELDS, ON_TRACK, running, warning_fraction
 from support_plus.tickets.lifecycle import CANCELLED
 
 FIELD = "sla_next_event"
 INDEX = f"{FIELD}_index"  # Frappe's name for a field's search_index
-# The columns next_event reads (besides health.FIELDS).
+# The columns next_event reads: the health rule's, and these.
 TICKET_FIELDS = (
 	"name",
 	"service_level_agreement",
-	"status",
-	"on_hold_since",
-	"sla_clock_origin",
-	"first_responded_on",
-	"response_by",
-	"sla_response_seconds",
-	"resolution_date",
-	"resolution_by",
-	"sla_resolution_seconds",
-	"sla_health",
+	*FIELDS,
 	"sla_round",
 	"priority",
 	"issue_type",
