@@ -8,17 +8,12 @@ here without role permissions (a portal user has none) but only for a serial the
 only the tickets the portal's ticket rule shows them.
 """
 
-from math import ceil
-
-from pypika import analytics as an
-
 import frappe
 from frappe import _
-from frappe.query_builder.functions import Count
 from frappe.utils import global_date_format
 
 from support_plus.portal.access import get_visible_serial, serial_customers, ticket_condition
-from support_plus.portal.pages import PAGE_SIZE, not_found
+from support_plus.portal.pages import not_found, one_page
 from support_plus.warranty import coverage, history
 
 # Bootstrap badge classes of the coverage statuses (the desk's indicator colours).
@@ -50,28 +45,16 @@ def list_equipment(search: str | None = None, page: int = 1) -> dict:
 	if search := (search or "").strip():
 		pattern = f"%{search}%"
 		where &= sn.name.like(pattern) | sn.item_code.like(pattern) | sn.item_name.like(pattern)
-	rows = (
+	query = (
 		frappe.qb.from_(sn)
-		.select(
-			*(sn[field] for field in coverage.SERIAL_FIELDS),
-			sn.item_name,
-			an.Count(sn.name).over().as_("total"),  # the count in the same round trip
-		)
+		.select(*(sn[field] for field in coverage.SERIAL_FIELDS), sn.item_name)
 		.where(where)
 		.orderby(sn.delivered_on, order=frappe.qb.desc)
 		.orderby(sn.name)
-		.limit(PAGE_SIZE)
-		.offset((page - 1) * PAGE_SIZE)
-	).run(as_dict=True)
-	if rows:
-		total = rows[0].total
-	else:  # a page past the end: count on its own
-		total = frappe.qb.from_(sn).select(Count("*")).where(where).run()[0][0]
-	serials = []
-	for row in rows:
-		del row["total"]
-		serials.append({**row, **_coverage_view(coverage.coverage(row.name, serial=row))})
-	return {"serials": serials, "total": total, "page": page, "pages": max(1, ceil(total / PAGE_SIZE))}
+	)
+	rows, total, pages = one_page(query, sn, where, page)
+	serials = [{**row, **_coverage_view(coverage.coverage(row.name, serial=row))} for row in rows]
+	return {"serials": serials, "total": total, "page": page, "pages": pages}
 
 
 def equipment_view(name: str) -> dict:

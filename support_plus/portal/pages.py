@@ -46,35 +46,40 @@ def list_tickets(
 	if search := (search or "").strip():
 		where &= (issue.name == search.upper()) | issue.subject.like(f"%{search}%")
 	page = max(1, int(page or 1))
-	rows = (
+	query = (
 		frappe.qb.from_(issue)
-		.select(
-			issue.name,
-			issue.subject,
-			issue.status,
-			issue.opening_date,
-			issue.priority,
-			an.Count(issue.name).over().as_("total"),  # the count in the same round trip
-		)
+		.select(issue.name, issue.subject, issue.status, issue.opening_date, issue.priority)
 		.where(where)
 		.orderby(issue.creation, order=frappe.qb.desc)
-		.limit(PAGE_SIZE)
-		.offset((page - 1) * PAGE_SIZE)
-	).run(as_dict=True)
-	if rows:
-		total = rows[0].total
-	else:  # a page past the end: count on its own
-		total = frappe.qb.from_(issue).select(Count("*")).where(where).run()[0][0]
+	)
+	rows, total, pages = one_page(query, issue, where, page)
 	dates, labels = {}, {}
 	for row in rows:  # display values once per distinct value, not once per row in the template
-		del row["total"]
 		if row.opening_date not in dates:
 			dates[row.opening_date] = global_date_format(row.opening_date) if row.opening_date else ""
 		row.opened = dates[row.opening_date]
 		if row.status not in labels:
 			labels[row.status] = _(row.status)
 		row.status_label = labels[row.status]
-	return {"tickets": rows, "total": total, "page": page, "pages": max(1, ceil(total / PAGE_SIZE))}
+	return {"tickets": rows, "total": total, "page": page, "pages": pages}
+
+
+def one_page(query, table, where, page: int) -> tuple[list, int, int]:
+	"""Page `page` (PAGE_SIZE rows) of `query` on `table` filtered by `where`: (rows, total, pages). The total
+	comes in the same round trip (a window count); only a page past the end counts on its own."""
+	rows = (
+		query.select(an.Count(table.name).over().as_("total"))
+		.limit(PAGE_SIZE)
+		.offset((page - 1) * PAGE_SIZE)
+		.run(as_dict=True)
+	)
+	if rows:
+		total = rows[0].total
+	else:
+		total = frappe.qb.from_(table).select(Count("*")).where(where).run()[0][0]
+	for row in rows:
+		del row["total"]
+	return rows, total, max(1, ceil(total / PAGE_SIZE))
 
 
 def ticket_view(name: str) -> dict:
