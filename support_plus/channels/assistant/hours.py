@@ -1,11 +1,15 @@
 """Support hours, read from the default SLA's calendar (the same working hours the SLA clocks run on)."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe import _
+from frappe.utils import get_system_timezone
 
 from support_plus.sla import config
+from support_plus.sla.business_time import to_timestamp
+from support_plus.utils import clock
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -40,9 +44,11 @@ def describe(calendar=None) -> str | None:
 
 
 def open_now(calendar=None, now: datetime | None = None) -> bool | None:
+	"""Whether `now` (a site time; default: the site's clock, support_plus.utils.clock) falls in the
+	calendar's working hours; None without a default SLA."""
 	calendar = calendar or default_calendar()
 	if not calendar:
 		return None
-	moment = (now or datetime.now(tz=None)).timestamp() if now else datetime.now().astimezone().timestamp()
-	local_day = datetime.fromtimestamp(moment, calendar._tz).date()
+	moment = to_timestamp(clock.now(now), get_system_timezone())
+	local_day = datetime.fromtimestamp(moment, ZoneInfo(calendar.timezone)).date()
 	return any(a <= moment < b for a, b in calendar.day_windows(local_day))
