@@ -1,45 +1,17 @@
 """Status updates by SMS through Frappe's SMS Settings, to a local stand-in gateway on loopback: sent to a
 contact who opted in, after the change is committed, logged in SMS Log; nothing for one who did not."""
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
-
 import frappe
 
+from support_plus.tests.test_sms_en_route import SmsGateway
 from support_plus.tests.utils import SupportTestCase, make_customer
-
-
-class Gateway:
-	def __init__(self):
-		self.received: list[dict] = []
-		gateway = self
-
-		class Handler(BaseHTTPRequestHandler):
-			def log_message(self, *args):
-				pass
-
-			def do_POST(self):
-				body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-				gateway.received.append({k: v[0] for k, v in parse_qs(body).items()})
-				self.send_response(200)
-				self.end_headers()
-				self.wfile.write(b"OK")
-
-		self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-		self.url = f"http://127.0.0.1:{self.server.server_address[1]}/send"
-		threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-	def stop(self):
-		self.server.shutdown()
-		self.server.server_close()
 
 
 class TestSmsStatusUpdates(SupportTestCase):
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
-		cls.gateway = Gateway()
+		cls.gateway = SmsGateway()
 		settings = frappe.get_doc("SMS Settings")
 		cls.previous = settings.as_dict()
 		settings.update(
@@ -97,7 +69,7 @@ class TestSmsStatusUpdates(SupportTestCase):
 		self.assertEqual(self.gateway.received, [])  # not before the commit
 		frappe.db.commit()  # nosemgrep
 		self.assertEqual(len(self.gateway.received), 1)
-		sms = self.gateway.received[0]
+		sms = self.gateway.received[0]["params"]
 		self.assertEqual(sms["api_key"], "test-key")
 		self.assertEqual(sms["to"], "+491515550001")
 		self.assertEqual(sms["text"], f"Ticket {ticket.name}: SMS update test. Status: In Progress.")
