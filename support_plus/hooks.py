@@ -125,10 +125,10 @@ override_whitelisted_methods = {
 # Support Email Accounts (append to Issue): bounces and auto-replies never become tickets, unreadable
 # messages are kept (support_plus/overrides/email_account.py says why this needs the class).
 # Assignment Rule: one more rule kind, "Skill Based", picked by the routing engine; Frappe's kinds unchanged
-# (support_plus/overrides/assignment_rule.py: Frappe's choice of user has no hook).
+# (support_plus/dispatch/skill_based_rule.py: Frappe's choice of user has no hook).
 override_doctype_class = {
 	"Email Account": "support_plus.overrides.email_account.SupportEmailAccount",
-	"Assignment Rule": "support_plus.overrides.assignment_rule.SupportAssignmentRule",
+	"Assignment Rule": "support_plus.dispatch.skill_based_rule.SupportAssignmentRule",
 }
 
 # Document events on ERPNext doctypes

@@ -1,5 +1,5 @@
-"""Automatic routing: Frappe's Assignment Rule with the "Skill Based" kind (support_plus/overrides/
-assignment_rule.py), Frappe's own kinds unchanged, and Support Plus Settings' switch that routes new tickets
+"""Automatic routing: Frappe's Assignment Rule with the "Skill Based" kind (support_plus/dispatch/
+skill_based_rule.py), Frappe's own kinds unchanged, and Support Plus Settings' switch that routes new tickets
 without any rule (support_plus/dispatch/auto_route.py). Tickets are made as a Support Agent."""
 
 import frappe
@@ -9,7 +9,7 @@ from frappe.desk.form import assign_to
 from frappe.utils.background_jobs import get_job
 
 from support_plus.dispatch import auto_route
-from support_plus.overrides.assignment_rule import SKILL_BASED, SupportAssignmentRule
+from support_plus.dispatch.skill_based_rule import SKILL_BASED, SupportAssignmentRule
 from support_plus.tests.dispatch_fixtures import (
 	TUESDAY_10,
 	drop_assignments,

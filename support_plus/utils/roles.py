@@ -16,3 +16,9 @@ MANAGER_ROLES = frozenset((SUPPORT_MANAGER, "System Manager"))
 
 def is_manager(user: str | None = None) -> bool:
 	return bool(MANAGER_ROLES.intersection(frappe.get_roles(user)))
+
+
+def is_portal_user(user: str | None = None) -> bool:
+	"""A Website User (a customer on the portal), as opposed to a desk user with role permissions."""
+	user = user or frappe.session.user
+	return user == "Guest" or frappe.get_cached_value("User", user, "user_type") != "System User"
