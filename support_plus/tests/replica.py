@@ -284,7 +284,10 @@ def forget_replica() -> None:
 			delattr(frappe.local, attribute)
 
 
+LIBC = ctypes.CDLL(None)  # loaded here, not between fork and exec (where another thread may hold a lock)
+PR_SET_PDEATHSIG = 1
+
+
 def stop_with_parent() -> None:
 	"""In the child before exec: the kernel sends it SIGTERM when the test process dies, even by SIGKILL."""
-	PR_SET_PDEATHSIG = 1
-	ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+	LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
