@@ -60,8 +60,11 @@ DESK_PERMISSIONS = {
 	"Company": _SUPPORT_SELECT,
 	"Lead": {**_SUPPORT_SELECT, ACCOUNTS: SELECT},  # ERPNext gives desk users its permlevel 1 only
 	"Contact": {SUPPORT_AGENT: MAINTAIN, SUPPORT_MANAGER: MAINTAIN, SUPPORT_VIEWER: READ},
-	# ERPNext's Issue form script reads it on every load, for anyone who opens a ticket.
-	"Support Settings": dict.fromkeys((*SUPPORT_ROLES, SALES, ACCOUNTS), READ_ONLY_SINGLE),
+	# ERPNext's Issue form script reads it on every load, for anyone who opens a ticket (a technician
+	# their assigned ones).
+	"Support Settings": dict.fromkeys(
+		(*SUPPORT_ROLES, SALES, ACCOUNTS, SERVICE_TECHNICIAN), READ_ONLY_SINGLE
+	),
 	# Service Level Agreement (entity, calendar) and escalation rule filters
 	"Customer Group": _SUPPORT_READ,
 	"Territory": _SUPPORT_READ,
