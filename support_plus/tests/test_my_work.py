@@ -104,8 +104,8 @@ class TestMyWork(SupportTestCase):
 	def test_a_technician_sees_every_card_counting_their_own_tickets(self):
 		"""A user with only the Service Technician role: the five cards, each with the number of their own
 		tickets (Frappe shows a card only to a user whose roles read its doctype)."""
-		tech = make_technician("eve")
-		other = make_technician("fay")
+		tech = make_technician("cal")
+		other = make_technician("ned")
 		drop_assignments([tech.user, other.user])
 		new, working, waiting, due, theirs, shared = (
 			new_ticket(subject=f"Technician's card {i}").name for i in range(6)

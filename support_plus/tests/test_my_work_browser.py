@@ -153,12 +153,11 @@ class TestMyWorkInABrowser(DeskBrowserCase):
 				},
 			)
 			self.assert_no_errors("technician opens My Work")
-			card = next(
-				c
-				for c in self.browser.find_elements(By.CSS_SELECTOR, ".number-widget-box")
-				if c.find_element(By.CSS_SELECTOR, ".widget-title").text.strip() == "In Progress"
-			)
-			card.find_element(By.CSS_SELECTOR, ".number").click()
+			self.js(
+				"return [...document.querySelectorAll('.number-widget-box')].find((c) =>"
+				" c.querySelector('.widget-title').textContent.trim() === 'In Progress')"
+				".querySelector('.number')"
+			).click()
 			names = self.wait.until(lambda b: b.execute_script(LIST_NAMES))
 			self.assertEqual(sorted(names), sorted([t["working"], t["due"]]))
 			self.screenshot("my-work-in-progress.png")
