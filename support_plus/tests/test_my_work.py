@@ -4,12 +4,12 @@ the current user filled in as the browser does, count the technician's own work.
 import json
 
 import frappe
-from frappe.desk.doctype.number_card.number_card import get_result
 from frappe.desk.form import assign_to
 from frappe.utils import add_days, now_datetime
 
 from support_plus.api import assign_technician
 from support_plus.api.field import my_appointments_today
+from support_plus.api.my_work import card as card_method
 from support_plus.setup.my_work import CARDS, TODAY_BLOCK, WORKSPACE, card_name
 from support_plus.tests.appointment_fixtures import book, field_ticket
 from support_plus.tests.dispatch_fixtures import (
@@ -41,11 +41,11 @@ def count(label: str, user: str) -> int:
 
 
 def card_number(label: str, user: str) -> int:
-	"""The number the desk shows `user` on the card: Frappe's own get_result, run as them."""
+	"""The number the desk shows `user` on the card: the card's method, run as them."""
 	card, filters = card_filters(label, user)
 	frappe.set_user(user)
 	try:
-		return get_result(card.as_dict(), filters)
+		return frappe.get_attr(card.method)(filters=json.dumps(filters))["value"]
 	finally:
 		frappe.set_user("Administrator")
 
@@ -149,6 +149,28 @@ class TestMyWork(SupportTestCase):
 		}
 		self.assertEqual({label: card_number(label, tech.user) for label in CARDS}, expected)
 		self.assertEqual(card_number("In Progress", other.user), 1)
+
+	def test_a_card_opens_the_list_of_what_it_counts(self):
+		"""The list a card opens on click has all the card's filters, the current user's included (Frappe's
+		Document Type card dropped those)."""
+		card, filters = card_filters("In Progress", "sp-tech-cal@example.com")
+		self.assertEqual(card.type, "Custom")
+		result = card_method(json.dumps(filters))
+		self.assertEqual(result["route"], ["List", "Issue"])
+		self.assertEqual(
+			result["route_options"],
+			{"Issue.status": ["=", "In Progress"], "Issue._assign": ["like", "%sp-tech-cal@example.com%"]},
+		)
+
+	def test_a_card_counts_tickets_and_assignments_only(self):
+		frappe.set_user("sp-tech-cal@example.com")
+		for filters in (
+			[["User", "name", "like", "%"]],
+			[["Issue", "status", "=", "Open"], ["ToDo", "status", "=", "Open"]],
+			[],
+		):
+			self.assertRaises(frappe.PermissionError, card_method, json.dumps(filters))
+		self.assertRaises(frappe.ValidationError, card_method, '{"status": "Open"}')
 
 	def test_the_workspace_lists_todays_appointments(self):
 		workspace = frappe.get_doc("Workspace", WORKSPACE)
