@@ -140,6 +140,7 @@ class TestMyWorkInABrowser(DeskBrowserCase):
 			self.js(RECORD_MESSAGES)
 			self.browser.get_log("browser")
 			numbers = self.wait.until(lambda b: b.execute_script(CARD_NUMBERS))
+			self.screenshot("my-work-cards.png")
 			# Counted by hand from the tickets made above: the other technician's and the shared one are
 			# not this technician's work.
 			self.assertEqual(
@@ -167,7 +168,7 @@ class TestMyWorkInABrowser(DeskBrowserCase):
 			self.js("cur_list.filter_area.clear()")
 			self.wait.until(
 				lambda b: b.execute_script(
-					"return !!(!cur_list.filters.some((f) => ['status', '_assign'].includes(f[1]))"
+					"return !!(!cur_list.filter_area.get().some((f) => ['status', '_assign'].includes(f[1]))"
 					" && cur_list.data.length !== 2 && !frappe.request.ajax_count)"
 				)
 			)
@@ -197,7 +198,7 @@ class TestMyWorkInABrowser(DeskBrowserCase):
 			self.assertNotIn("My Work browser: theirs", self.js("return document.body.innerText"))
 			self.screenshot("my-work-not-permitted.png")
 		finally:
-			self.screenshot("my-work-cards.png")
+			self.screenshot("my-work-technician.png")
 
 	def test_technician_sees_todays_appointments_in_order(self):
 		try:
