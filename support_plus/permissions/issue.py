@@ -34,10 +34,6 @@ def is_project_bound(user: str) -> bool:
 	return PROJECT_ROLE in _bound_roles(user)
 
 
-def is_assignment_bound(user: str) -> bool:
-	return SERVICE_TECHNICIAN in _bound_roles(user)
-
-
 def _bound_roles(user: str) -> frozenset[str]:
 	"""The row-ruled roles the user reads tickets through; empty when a role sees all (or none applies)."""
 	if user == "Administrator":
