@@ -50,11 +50,25 @@ def card_number(label: str, user: str) -> int:
 		frappe.set_user("Administrator")
 
 
+SUBJECTS = [f"My work {i}" for i in range(4)] + [f"Technician's card {i}" for i in range(6)]
+
+
+def forget_earlier_runs() -> None:
+	"""Tickets of this class left committed by an earlier run (seen after a run with a failing test): their
+	still open, Pending assignments would be found by other tests (the acceptance timeout's re-routing)."""
+	names = frappe.get_all("Issue", filters={"subject": ("in", SUBJECTS)}, pluck="name")
+	if names:
+		frappe.db.delete("ToDo", {"reference_type": "Issue", "reference_name": ("in", names)})
+		frappe.db.delete("DocShare", {"share_doctype": "Issue", "share_name": ("in", names)})
+		frappe.db.delete("Issue", {"name": ("in", names)})
+
+
 class TestMyWork(SupportTestCase):
 	@classmethod
 	def setUpClass(cls):
 		ensure_tech_users()
-		super().setUpClass()
+		forget_earlier_runs()
+		super().setUpClass()  # commits both
 
 	def test_the_workspace_has_its_cards(self):
 		workspace = frappe.get_doc("Workspace", WORKSPACE)
