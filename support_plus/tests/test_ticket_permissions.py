@@ -5,7 +5,9 @@ import frappe
 import frappe.client
 from frappe.desk.form import assign_to
 
+from support_plus.api.analytics import support_tickets_dashboard
 from support_plus.dispatch.assignment import assign_technician
+from support_plus.overrides.client import get_count
 from support_plus.tests.dispatch_fixtures import drop_assignments, ensure_tech_users, make_technician
 from support_plus.tests.http import SiteServer
 from support_plus.tests.utils import (
@@ -302,6 +304,11 @@ class TestTechnicianTickets(SupportTestCase):
 			{self.mine, self.shared},
 		)
 		self.assertEqual(frappe.client.get("Issue", self.mine)["name"], self.mine)
+		self.assertEqual(frappe.client.get_value("Issue", "subject", self.theirs), {})
+		self.assertEqual(get_count("Issue", filters={"name": ("in", self.names)}), 2)
+		# The analytics read tickets with the same conditions: their own only.
+		rows = support_tickets_dashboard(limit=500)["rows"]
+		self.assertEqual({r.name for r in rows} & set(self.names), {self.mine, self.shared})
 		# Its timeline: messages and comments come only with the ticket.
 		from frappe.desk.form.load import get_communications, get_docinfo
 
