@@ -109,6 +109,8 @@ override_whitelisted_methods = {
 	"frappe.client.get_count": "support_plus.overrides.client.get_count",
 	"frappe.desk.listview.get_group_by_count": "support_plus.overrides.desk.get_group_by_count",
 	"frappe.desk.like.toggle_like": "support_plus.overrides.desk.toggle_like",
+	# Frappe's checks read on the doctype only: the search bar showed rows outside a user's row rules.
+	"frappe.utils.global_search.search": "support_plus.overrides.global_search.search",
 	"frappe.email.relink": "support_plus.overrides.email.relink",
 	"erpnext.support.doctype.issue.issue.make_issue_from_communication": (
 		"support_plus.overrides.email.make_issue_from_communication"

@@ -60,6 +60,9 @@ class TestTicketPermissions(SupportTestCase):
 	def tearDownClass(cls):
 		frappe.set_user("Administrator")
 		frappe.db.delete("Issue", {"name": ("in", [cls.own, cls.other, cls.loose])})
+		frappe.db.delete(
+			"__global_search", {"doctype": "Issue", "name": ("in", [cls.own, cls.other, cls.loose])}
+		)
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 
@@ -177,6 +180,45 @@ class TestTicketPermissions(SupportTestCase):
 		)
 		self.assertEqual(set_status.status_code, 403)
 		self.assertEqual(frappe.db.get_value("Issue", self.other, "status"), "Open")
+
+	def test_the_desk_search_bar_finds_only_readable_tickets(self):
+		"""Frappe's global search (the desk's search bar) checks read on the doctype only; its replacement
+		(support_plus.overrides.global_search) asks each result's row rule."""
+		from frappe.utils import global_search
+
+		from support_plus.overrides import global_search as replacement
+
+		word = "zqsearchbar"
+		for name in (self.own, self.other, self.loose):
+			doc = frappe.get_doc("Issue", name)
+			doc.description = f"<p>{word} notes on {doc.subject}</p>"
+			doc.save(ignore_permissions=True)
+		global_search.sync_global_search()  # what Frappe's scheduler does every few minutes
+		frappe.db.commit()  # nosemgrep: the server process and the full-text index see committed rows
+		method = frappe.get_hooks("override_whitelisted_methods")["frappe.utils.global_search.search"][-1]
+		self.assertIs(frappe.get_attr(method), replacement.search)
+
+		server = SiteServer.get()
+
+		def found(user: str, **params) -> set[str]:
+			answer = server.login(user).post(
+				f"{server.url}/api/method/frappe.utils.global_search.search",
+				data={"text": word, **params},
+				timeout=30,
+			)
+			self.assertEqual(answer.status_code, 200, answer.text[:300])
+			return {row["name"] for row in answer.json()["message"]}
+
+		everything = {self.own, self.other, self.loose}
+		self.assertEqual(found(SALES), {self.own})
+		self.assertEqual(found(SALES, doctype="Issue"), {self.own})
+		self.assertEqual(found(AGENT), everything)
+		# Frappe's own gives the Sales User every ticket; for a user no row rule narrows, the same answer.
+		frappe.set_user(SALES)
+		self.assertEqual({row.name for row in global_search.search(word)}, everything)
+		for user in (AGENT, VIEWER, FINANCE):
+			frappe.set_user(user)
+			self.assertEqual(replacement.search(word), global_search.search(word), user)
 
 
 TECH_SALES = "sp-tech-sales@example.com"  # a Sales User who is also a technician
