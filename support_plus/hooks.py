@@ -41,6 +41,10 @@ extend_bootinfo = ["support_plus.sla.desk.leave_issue_to_support_plus"]
 
 permission_query_conditions = {
 	"Issue": "support_plus.permissions.issue.query_conditions",
+	# A ticket's follow-ups, escalations and parts are read where the ticket is (support_plus.permissions).
+	"Issue Follow Up": "support_plus.permissions.ticket_records.query_conditions",
+	"Issue Escalation": "support_plus.permissions.ticket_records.query_conditions",
+	"Service Part Usage": "support_plus.permissions.ticket_records.query_conditions",
 	"Service Technician": "support_plus.dispatch.technicians.query_conditions",
 	"Service Appointment": "support_plus.dispatch.appointments.query_conditions",
 	"Stock Reconciliation": "support_plus.parts.audit.query_conditions",
@@ -50,6 +54,9 @@ permission_query_conditions = {
 
 has_permission = {
 	"Issue": "support_plus.permissions.issue.has_permission",
+	"Issue Follow Up": "support_plus.permissions.ticket_records.has_permission",
+	"Issue Escalation": "support_plus.permissions.ticket_records.has_permission",
+	"Service Part Usage": "support_plus.permissions.ticket_records.has_permission",
 	# A Service Technician reads their own profile only.
 	"Service Technician": "support_plus.dispatch.technicians.has_permission",
 	# A Service Technician reads and moves on their own appointments only.

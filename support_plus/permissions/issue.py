@@ -31,10 +31,10 @@ TECHNICIAN_RIGHTS = {"read": 1, "print": 1, "email": 1}
 
 
 def is_project_bound(user: str) -> bool:
-	return PROJECT_ROLE in _bound_roles(user)
+	return PROJECT_ROLE in bound_roles(user)
 
 
-def _bound_roles(user: str) -> frozenset[str]:
+def bound_roles(user: str) -> frozenset[str]:
 	"""The row-ruled roles the user reads tickets through; empty when a role sees all (or none applies)."""
 	if user == "Administrator":
 		return frozenset()
@@ -92,7 +92,7 @@ def own_tickets(user: str, ticket: str | None = None) -> list[str]:
 
 def query_conditions(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
-	bound = _bound_roles(user)
+	bound = bound_roles(user)
 	if not bound:
 		return ""
 	conditions = []
@@ -114,7 +114,7 @@ def has_permission(
 ) -> bool | None:
 	"""Deny a row-ruled user any ticket outside their rule (None: no opinion, role rights apply)."""
 	user = user or frappe.session.user
-	bound = _bound_roles(user)
+	bound = bound_roles(user)
 	if not bound:
 		return None
 	if PROJECT_ROLE in bound and doc.get("project") and doc.project in user_projects(user):

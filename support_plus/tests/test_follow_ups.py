@@ -6,7 +6,9 @@ import frappe
 from frappe.utils import get_datetime, getdate
 
 from support_plus.api import add_follow_up
-from support_plus.tests.utils import AGENT, MANAGER, VIEWER, SupportTestCase
+from support_plus.tests.http import SiteServer
+from support_plus.tests.test_ticket_permissions import make_project
+from support_plus.tests.utils import AGENT, MANAGER, SALES, VIEWER, SupportTestCase, make_customer
 from support_plus.tickets.follow_ups import refresh_overdue
 
 
@@ -116,3 +118,63 @@ class TestFollowUps(SupportTestCase):
 		issue = new_ticket().name
 		frappe.set_user(VIEWER)
 		self.assertRaises(frappe.PermissionError, add_follow_up, issue, "Viewer note")
+
+
+class TestFollowUpsFollowTheirTicket(SupportTestCase):
+	"""A follow-up is read where its ticket is (support_plus.permissions.ticket_records): a Sales User reads
+	the follow-ups of their projects' tickets only, through REST as in Python."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		customer = make_customer("Permission Test Customer")
+		own_project = make_project("SP Sales Own Project", customer, [SALES])
+		other_project = make_project("SP Other Project", customer, [])
+		cls.own = new_ticket("Follow-up of the sales user's project", project=own_project).name
+		cls.other = new_ticket("Follow-up of another project", project=other_project).name
+		cls.own_note = add_follow_up(cls.own, "zqrule note on the sales user's ticket")
+		cls.other_note = add_follow_up(cls.other, "zqrule note on another project's ticket")
+		frappe.db.commit()  # nosemgrep: the REST calls' server process must see these
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		frappe.set_user("Administrator")
+		tickets = [cls.own, cls.other]
+		frappe.db.delete("Issue Follow Up", {"issue": ("in", tickets)})
+		frappe.db.delete("Comment", {"reference_doctype": "Issue", "reference_name": ("in", tickets)})
+		frappe.db.delete("Issue", {"name": ("in", tickets)})
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	def test_rest_lists_and_opens_the_follow_ups_of_readable_tickets_only(self):
+		server = SiteServer.get()
+		url = f"{server.url}/api/resource/Issue Follow Up"
+		params = {
+			"fields": '["name", "issue", "note"]',
+			"filters": frappe.as_json([["issue", "in", [self.own, self.other]]]),
+		}
+		sales, agent = server.login(SALES), server.login(AGENT)
+		listed = sales.get(url, params=params, timeout=30)
+		self.assertEqual(listed.status_code, 200, listed.text[:300])
+		self.assertEqual({row["name"] for row in listed.json()["data"]}, {self.own_note})
+		self.assertNotIn("another project", listed.text)
+		self.assertEqual(sales.get(f"{url}/{self.own_note}", timeout=30).status_code, 200)
+		refused = sales.get(f"{url}/{self.other_note}", timeout=30)
+		self.assertEqual(refused.status_code, 403)
+		self.assertNotIn("another project", refused.text)
+		everything = agent.get(url, params=params, timeout=30).json()["data"]
+		self.assertEqual({row["name"] for row in everything}, {self.own_note, self.other_note})
+
+	def test_a_sales_user_writes_no_follow_up_on_a_ticket_outside_their_projects(self):
+		frappe.set_user(SALES)
+		note = {"doctype": "Issue Follow Up", "note": "zqrule by sales"}
+		frappe.get_doc({**note, "issue": self.own}).insert()
+		self.assertRaises(frappe.PermissionError, frappe.get_doc({**note, "issue": self.other}).insert)
+		self.assertEqual(
+			frappe.get_list(
+				"Issue Follow Up", filters={"issue": ("in", [self.own, self.other])}, pluck="issue"
+			),
+			[self.own, self.own],
+		)
+		frappe.db.rollback()

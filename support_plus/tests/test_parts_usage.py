@@ -219,3 +219,29 @@ class TestUsePart(PartsTestCase):
 		self.assertEqual((parts["cost"], parts["chargeable_cost"], parts["chargeable_count"]), (40, 40, 1))
 		frappe.set_user(self.gus_user)
 		self.assertRaises(frappe.PermissionError, api.ticket_parts, issue)
+
+	def test_a_technician_reads_the_parts_of_their_tickets_and_those_they_used(self):
+		"""support_plus.permissions.ticket_records: a technician reads a usage on a ticket assigned or
+		shared to them, or one they made (their van's part); not another technician's on another ticket.
+		The list (get_list, REST, the Parts Usage report's match conditions) and the single record agree."""
+		issue = ticket()
+		assign(issue, self.ned_user)
+		frappe.set_user(self.ned_user)
+		used = api.use_part(issue, self.PLAIN_ITEM, usage_type="Consumed")
+
+		def reads(user: str) -> tuple[bool, bool]:
+			frappe.set_user(user)
+			listed = used in frappe.get_list("Service Part Usage", filters={"issue": issue}, pluck="name")
+			opened = frappe.has_permission("Service Part Usage", "read", doc=used)
+			frappe.set_user("Administrator")
+			return listed, opened
+
+		self.assertEqual((reads(self.ned_user), reads(self.gus_user)), ((True, True), (False, False)))
+		frappe.set_user(self.gus_user)
+		self.assertRaises(frappe.PermissionError, frappe.get_doc("Service Part Usage", used).check_permission)
+		frappe.set_user("Administrator")
+		assign(issue, self.gus_user)  # the ticket moves to Gus: he reads its parts
+		frappe.db.delete("ToDo", {"reference_name": issue, "allocated_to": self.ned_user})
+		frappe.db.delete("DocShare", {"share_name": issue, "user": self.ned_user})
+		self.assertEqual((reads(self.gus_user), reads(self.ned_user)), ((True, True), (True, True)))
+		self.assertEqual(reads(MANAGER), (True, True))
