@@ -221,6 +221,8 @@ doc_events = {
 	# Escalation rules filtered by customer group follow a customer who changes group.
 	"Customer": {"on_update": "support_plus.sla.due.on_customer_change"},
 	"Help Article": {
+		# Frappe's website search indexes only articles published for Everyone (support_plus.kb.articles).
+		"validate": "support_plus.kb.articles.set_website_public",
 		"on_update": "support_plus.kb.articles.clear_article_cache",
 	},
 	# Preventive maintenance on time (support_plus/maintenance/): a technician on every row, appointments

@@ -1,7 +1,7 @@
 """Install, migrate and uninstall hooks: everything support_plus adds to a site is (re)applied here."""
 
 from support_plus.dispatch.load import recount as recount_technician_load
-from support_plus.kb.articles import ensure_fulltext_index
+from support_plus.kb.articles import ensure_fulltext_index, sync_website_public
 from support_plus.overrides import check_versions
 from support_plus.overrides.reorder_item import restart_erpnext_reorder, stop_erpnext_reorder
 from support_plus.portal.access import ensure_indexes as ensure_portal_indexes
@@ -50,6 +50,7 @@ def apply_all():
 	stop_erpnext_auto_close()
 	ensure_sla_indexes()
 	ensure_fulltext_index()
+	sync_website_public()  # after the custom fields and property setters
 	ensure_portal_indexes()
 	ensure_warranty_indexes()
 	ensure_maintenance_indexes()

@@ -4,6 +4,13 @@ An article is for Everyone or for Logged-in Customers (`portal_audience`). The p
 audience on every request (they are never cached), and Frappe's own /kb/... article pages redirect to them,
 so an article changed to customers-only is not served to guests from an old cached page.
 
+Frappe's own website search (`frappe.utils.global_search.web_search`, the /search page) answers guests
+from `__global_search` rows marked published. Frappe marks an article's row from the doctype's
+"published" field, which support_plus points (a property setter, support_plus.setup.customizations) at
+`website_public`: set on every save from `is_public` (published, for Everyone), so a change of audience
+reindexes the article at once, and on migrate for rows written around a save (`sync_website_public`).
+Frappe's web list and sitemap read the same field.
+
 Search uses a MariaDB FULLTEXT index on title and content, ranked by relevance (MATCH ... AGAINST), with
 the title weighted twice. InnoDB adds rows to a FULLTEXT index when they are committed, and forgets deleted
 ones when the table is optimized (weekly, optimize_search_index).
@@ -15,6 +22,7 @@ from frappe.utils import strip_html
 
 INDEX = "support_plus_kb_fulltext"
 EVERYONE, CUSTOMERS = "Everyone", "Logged-in Customers"
+PUBLIC_FIELD = "website_public"  # Help Article's "published" for Frappe's website
 
 
 def ensure_fulltext_index() -> None:
@@ -34,6 +42,37 @@ def optimize_search_index() -> None:
 def audiences(user: str | None = None) -> list[str]:
 	user = user or frappe.session.user
 	return [EVERYONE] if user == "Guest" else [EVERYONE, CUSTOMERS]
+
+
+def is_public(published: int | bool, audience: str | None) -> bool:
+	"""A guest may find and read the article: it is published and its audience includes guests."""
+	return bool(published) and (audience or EVERYONE) in audiences("Guest")
+
+
+def set_website_public(doc, method=None) -> None:
+	"""Help Article `validate`: Frappe indexes the saved article for its website search from this field."""
+	doc.set(PUBLIC_FIELD, int(is_public(doc.published, doc.get("portal_audience"))))
+
+
+def sync_website_public() -> None:
+	"""Install/migrate, idempotent: the field of articles written without a save (before this field
+	existed, Help Category unpublishing its articles, a direct update), then the website search rows of
+	every article from it. The search queue is synced first (what Frappe's scheduler does every few
+	minutes), so no row queued before is written over the corrected one afterwards."""
+	from frappe.utils.global_search import sync_global_search
+
+	for row in frappe.get_all("Help Article", fields=["name", "published", "portal_audience", PUBLIC_FIELD]):
+		public = int(is_public(row.published, row.portal_audience))
+		if row.get(PUBLIC_FIELD) != public:
+			frappe.db.set_value("Help Article", row.name, PUBLIC_FIELD, public, update_modified=False)
+	sync_global_search()
+	frappe.db.sql(
+		f"""
+		UPDATE `__global_search` indexed JOIN `tabHelp Article` article ON article.name = indexed.name
+		SET indexed.published = article.`{PUBLIC_FIELD}`
+		WHERE indexed.doctype = 'Help Article' AND indexed.published != article.`{PUBLIC_FIELD}`
+		"""
+	)
 
 
 def search(query: str, limit: int = 10, user: str | None = None) -> list[dict]:

@@ -275,6 +275,18 @@ def get_custom_fields() -> dict[str, list[dict]]:
 					"Logged-in Customers: only customers signed in to the portal can find and read it."
 				),
 			},
+			{
+				# Frappe's website (its search, web list and sitemap) takes this for "published"
+				# (support_plus.kb.articles.PUBLIC_FIELD): published, and for Everyone.
+				"fieldname": "website_public",
+				"fieldtype": "Check",
+				"label": _("Public on the Website"),
+				"insert_after": "portal_audience",
+				"read_only": 1,
+				"hidden": 1,
+				"no_copy": 1,
+				"description": _("Published for Everyone: guests find it in the website's search."),
+			},
 		],
 		"Communication": [
 			{

@@ -7,6 +7,7 @@ import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
 from support_plus.dispatch.skill_based_rule import RULE_OPTIONS
+from support_plus.kb.articles import PUBLIC_FIELD
 from support_plus.setup.custom_fields import get_custom_fields
 from support_plus.tickets.lifecycle import STATUSES
 
@@ -25,6 +26,9 @@ PROPERTY_SETTERS = (
 	("Issue", "resolution_by", "bold", "1", "Check"),
 	# Frappe's three rule kinds and "Skill Based" (support_plus/dispatch/skill_based_rule.py).
 	("Assignment Rule", "rule", "options", "\n".join(RULE_OPTIONS), "Text"),
+	# Frappe's website search indexes a Help Article as public when this field is set: only articles
+	# published for Everyone, never the customers-only ones (support_plus.kb.articles.is_public).
+	("Help Article", None, "is_published_field", PUBLIC_FIELD, "Data"),
 )
 
 

@@ -3,9 +3,17 @@
 import requests
 
 import frappe
+from frappe.utils.global_search import sync_global_search
 
 from support_plus.api.kb import feedback, search
-from support_plus.kb.articles import INDEX, optimize_search_index
+from support_plus.kb.articles import (
+	CUSTOMERS,
+	EVERYONE,
+	INDEX,
+	PUBLIC_FIELD,
+	optimize_search_index,
+	sync_website_public,
+)
 from support_plus.tests.http import SiteServer
 from support_plus.tests.test_portal import make_portal_user
 from support_plus.tests.utils import SupportTestCase, make_customer
@@ -145,3 +153,85 @@ class TestKnowledgeBase(SupportTestCase):
 		self.assertIn("reset the printer jam counter", reader.text)
 		found = guest.get(server.url + "/support/kb", params={"q": "duplex jam"}, timeout=30)
 		self.assertIn("Printer jams on duplex jobs", found.text)
+
+
+class TestFrappeWebsiteSearch(SupportTestCase):
+	"""Frappe's website search (`web_search`, the /search page) answers guests from `__global_search` rows
+	marked published: an article for Logged-in Customers is never one of them (support_plus.kb.articles)."""
+
+	WORD = "zqwebsearch"
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		TestKnowledgeBase.cleanup()
+		frappe.get_doc({"doctype": "Help Category", "category_name": CATEGORY, "published": 1}).insert(
+			ignore_permissions=True
+		)
+		cls.public = article("Resetting the jam counter", f"<p>{cls.WORD} open the zqfrontdoor</p>")
+		cls.private = article("Service menu code", f"<p>{cls.WORD} menu code zq4711</p>", CUSTOMERS)
+		cls.sync()
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.db.rollback()
+		TestKnowledgeBase.cleanup()
+		frappe.db.commit()  # nosemgrep
+		super().tearDownClass()
+
+	@staticmethod
+	def sync():
+		sync_global_search()  # what Frappe's scheduler does every few minutes
+		frappe.db.commit()  # nosemgrep: the server process and the full-text index see committed rows
+
+	def guest_finds(self) -> set[str]:
+		server = SiteServer.get()
+		guest = requests.Session()
+		answer = guest.post(
+			f"{server.url}/api/method/frappe.utils.global_search.web_search",
+			data={"text": self.WORD},
+			timeout=30,
+		)
+		self.assertEqual(answer.status_code, 200, answer.text[:300])
+		page = guest.get(f"{server.url}/search", params={"q": self.WORD}, timeout=30)
+		self.assertEqual(page.status_code, 200)
+		found = {row["name"] for row in answer.json()["message"]}
+		texts = ((self.public.name, "zqfrontdoor"), (self.private.name, "zq4711"))
+		self.assertEqual(found, {name for name, text in texts if text in page.text}, "/search agrees")
+		return found
+
+	def set_audience(self, doc, audience: str) -> None:
+		doc.reload()
+		doc.portal_audience = audience
+		doc.save(ignore_permissions=True)
+		self.sync()
+
+	def test_a_guest_finds_public_articles_only(self):
+		self.assertEqual(self.guest_finds(), {self.public.name})
+
+	def test_a_change_of_audience_reindexes_the_article(self):
+		try:
+			self.set_audience(self.public, CUSTOMERS)
+			self.assertEqual(self.guest_finds(), set())
+			self.set_audience(self.private, EVERYONE)
+			self.assertEqual(self.guest_finds(), {self.private.name})
+		finally:
+			self.set_audience(self.public, EVERYONE)
+			self.set_audience(self.private, CUSTOMERS)
+		self.assertEqual(self.guest_finds(), {self.public.name})
+
+	def test_migrate_corrects_rows_written_around_a_save(self):
+		"""As on a site indexed before support_plus kept customers-only articles out (or after Help
+		Category's unpublishing, which writes `published` without a save)."""
+		frappe.db.set_value("Help Article", self.private.name, PUBLIC_FIELD, 1, update_modified=False)
+		frappe.db.sql(
+			"update `__global_search` set published = 1 where doctype = 'Help Article' and name = %s",
+			self.private.name,
+		)
+		self.sync()
+		self.assertEqual(self.guest_finds(), {self.public.name, self.private.name})  # the leak, as it was
+		sync_website_public()
+		sync_website_public()  # idempotent
+		frappe.db.commit()  # nosemgrep
+		self.assertEqual(frappe.db.get_value("Help Article", self.private.name, PUBLIC_FIELD), 0)
+		self.assertEqual(self.guest_finds(), {self.public.name})
