@@ -14,7 +14,8 @@ Frappe applies `query_conditions` to get_list, list views, reports, number cards
 `has_permission` to every single-document check (get_doc + check_permission, REST, whitelisted methods,
 print, the timeline's Communications and attachments through their ticket). Both ask the same functions
 (`user_projects`, `own_tickets`) for the same names, so the list and the single ticket cannot disagree
-(tests/test_ticket_permissions.py checks it ticket by ticket).
+(tests/test_ticket_permissions.py checks it ticket by ticket). A ticket's follow-ups, escalations and part
+usages ask these same functions (support_plus/permissions/ticket_records.py).
 """
 
 import frappe

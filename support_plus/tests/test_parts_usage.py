@@ -223,7 +223,7 @@ class TestUsePart(PartsTestCase):
 	def test_a_technician_reads_the_parts_of_their_tickets_and_those_they_used(self):
 		"""support_plus.permissions.ticket_records: a technician reads a usage on a ticket assigned or
 		shared to them, or one they made (their van's part); not another technician's on another ticket.
-		The list (get_list, REST, the Parts Usage report's match conditions) and the single record agree."""
+		The list (get_list, as REST and reports ask it) and the single record agree."""
 		issue = ticket()
 		assign(issue, self.ned_user)
 		frappe.set_user(self.ned_user)
