@@ -3,7 +3,10 @@
 """Customer Satisfaction: the ratings (1-5) of tickets resolved in the period, per week, month, agent,
 issue type, priority or team: how many, the average, the share satisfied (4-5) and unhappy (1-2), and the
 average resolution time of the rated tickets beside it. The Total row is the correlation between rating
-and resolution time over all rated tickets (Pearson, computed in SQL)."""
+and resolution time over all rated tickets (Pearson, from sums computed in the same query)."""
+
+import math
+from decimal import Decimal
 
 import frappe
 from frappe import _
@@ -19,20 +22,20 @@ def execute(filters=None):
 	where, params = kpis.ticket_conditions(scope)
 	group = kpis.group_sql(group_by, "resolved_on")
 	x, y = kpis.RATING, kpis.RESOLUTION_S
-	# One scan of the covering index (sp_analytics_resolved): the groups and, as the rollup row MariaDB
-	# adds after them, the same aggregates over all rated tickets for the correlation.
+	# One scan of the covering index (sp_analytics_resolved): per group the counts, averages and the sums
+	# the correlation needs (exact integer sums, added up over the groups).
 	data = frappe.db.sql(
 		f"""select {group} as g, count(*) as ratings, avg({x}) as average,
 			sum({x} >= 4) as satisfied, sum({x} <= 2) as unhappy, avg({y}) as resolution,
-			count({y}) as resolved, avg({x} * {y}) as mxy, std({x}) as sx, std({y}) as sy
+			count({y}) as n, sum({x}) as sx, sum({y}) as sy, sum({x} * {y}) as sxy,
+			sum({x} * {x}) as sxx, sum({y} * {y}) as syy
 		from `tabIssue`
 		where `tabIssue`.resolved_on >= %(start)s and `tabIssue`.resolved_on < %(end)s
 			and {x} is not null and {where}
-		group by g with rollup""",
+		group by g""",
 		params,
 		as_dict=True,
 	)
-	total = data.pop() if data else None
 	rows = [
 		{
 			"group": group_label(group_by, row.g),
@@ -53,16 +56,23 @@ def execute(filters=None):
 		column(_("Resolution Avg (h)"), "resolution_avg"),
 	]
 	message = None
-	corr = correlation(total)
+	corr = correlation(data)
 	if corr is not None:
 		message = _("Correlation between rating and resolution time: {0}").format(corr)
 	return columns, rows, message, chart(rows, [("average", _("Average Rating"))], group_by)
 
 
-def correlation(total) -> float | None:
-	"""Pearson's r between rating and resolution seconds of the rated, resolved tickets (the rollup row;
-	a rated ticket is resolved: rated in the period means resolved in it)."""
-	if not total or not total.resolved or not total.sx or not total.sy:
+def correlation(groups: list[dict]) -> float | None:
+	"""Pearson's r between rating and resolution seconds of the rated, resolved tickets (a ticket rated in
+	the period was resolved in it), from the groups' exact sums."""
+	n = sum(int(row.n) for row in groups)
+	if not n:
 		return None
-	mx, my = float(total.average), float(total.resolution)
-	return round((float(total.mxy) - mx * my) / (float(total.sx) * float(total.sy)), 3)
+	sx, sy, sxy, sxx, syy = (
+		sum(Decimal(row[key] or 0) for row in groups) for key in ("sx", "sy", "sxy", "sxx", "syy")
+	)
+	cov = sxy * n - sx * sy
+	vx, vy = sxx * n - sx * sx, syy * n - sy * sy
+	if vx <= 0 or vy <= 0:
+		return None
+	return round(float(cov) / math.sqrt(float(vx) * float(vy)), 3)
