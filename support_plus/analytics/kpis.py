@@ -355,8 +355,7 @@ GENERATED_COLUMNS = {
 	FIRST_ASSIGNEE_COLUMN: ("varchar(140)", FIRST_ASSIGNEE_SQL),
 	"sp_first_response_s": ("decimal(21,9)", FIRST_RESPONSE_SQL),  # as first_response_time (Duration)
 	"sp_resolution_s": ("bigint", RESOLUTION_SQL),
-	# Of the base columns, not of the measure's column: MariaDB does not follow one generated column to
-	# another when it updates an index, so such an index kept the bucket of the old value.
+	# Of the base columns, not of the measure's column: no generated column depends on another.
 	"sp_first_response_b": ("smallint", BUCKET.format(x=f"({FIRST_RESPONSE_SQL})")),
 	"sp_resolution_b": ("smallint", BUCKET.format(x=f"({RESOLUTION_SQL})")),
 }
