@@ -74,6 +74,21 @@ install_system_packages() {
 
 mariadb_root() { as_root mariadb -uroot "$@"; }
 
+start_mariadb() {
+	log "Starting MariaDB"
+	as_root mkdir -p /run/mysqld /var/log/mysql
+	as_root chown mysql:mysql /run/mysqld /var/log/mysql
+	if ! as_root service mariadb start >/dev/null 2>&1; then
+		as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+	fi
+	local i
+	for i in $(seq 1 60); do
+		as_root mariadb-admin ping >/dev/null 2>&1 && break
+		sleep 1
+	done
+	as_root mariadb-admin ping >/dev/null 2>&1 || die "MariaDB did not start (see /var/log/mysql/error.log)"
+}
+
 ensure_mariadb() {
 	# utf8mb4 with the unicode collation, as Frappe requires; read by mariadbd at every start.
 	local confdir=/etc/mysql/mariadb.conf.d
@@ -86,6 +101,13 @@ ensure_mariadb() {
 		innodb-file-per-table = 1
 		# The default 128 MB pool cannot hold a million tickets' indexes: reports then read from disk.
 		innodb-buffer-pool-size = 2G
+		# A binary log, so that a replica can follow this server: the replica test starts one on a loopback
+		# port (README, "Running at scale"). Mixed format keeps bulk loads small; kept a day at most.
+		log-bin = mariadb-bin
+		server-id = 1
+		binlog-format = MIXED
+		binlog-expire-logs-seconds = 86400
+		max-binlog-size = 256M
 
 		[mysql]
 		default-character-set = utf8mb4
@@ -94,19 +116,18 @@ ensure_mariadb() {
 		printf '\n!includedir %s/\n' "$confdir" | as_root tee -a /etc/mysql/my.cnf >/dev/null
 	fi
 
-	if ! as_root mariadb-admin ping >/dev/null 2>&1; then
-		log "Starting MariaDB"
-		as_root mkdir -p /run/mysqld /var/log/mysql
-		as_root chown mysql:mysql /run/mysqld /var/log/mysql
-		if ! as_root service mariadb start >/dev/null 2>&1; then
-			as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
-		fi
+	if as_root mariadb-admin ping >/dev/null 2>&1 && [ "$(mariadb_root -N -e 'SELECT @@log_bin')" = 0 ]; then
+		# The binary log cannot be turned on at runtime: once, a server started without it restarts.
+		log "Restarting MariaDB with its binary log on"
+		as_root mariadb-admin shutdown
 		local i
 		for i in $(seq 1 60); do
-			as_root mariadb-admin ping >/dev/null 2>&1 && break
+			as_root mariadb-admin ping >/dev/null 2>&1 || break
 			sleep 1
 		done
-		as_root mariadb-admin ping >/dev/null 2>&1 || die "MariaDB did not start (see /var/log/mysql/error.log)"
+	fi
+	if ! as_root mariadb-admin ping >/dev/null 2>&1; then
+		start_mariadb
 	fi
 	# A server started before the config was written still has its old settings.
 	mariadb_root -e "SET GLOBAL character_set_server = 'utf8mb4'; SET GLOBAL collation_server = 'utf8mb4_unicode_ci';"

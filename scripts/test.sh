@@ -26,6 +26,8 @@ migrate_if_changed "$TEST_SITE"
 
 log "Running the test suite on $TEST_SITE"
 # pytest runs from the synced copy of the checkout, so the paths a developer passes resolve the same way.
+# The database admin account (made by setup.sh) seeds and feeds the replica of the read-replica test.
 as_bench env SUPPORT_PLUS_TEST_SITE="$TEST_SITE" SUPPORT_PLUS_SITES_PATH="$BENCH_DIR/sites" \
 	SUPPORT_PLUS_ARTIFACTS="$BENCH_DIR/logs/support_plus-test-artifacts" \
+	SUPPORT_PLUS_DB_ADMIN_USER="$DB_ADMIN_USER" SUPPORT_PLUS_DB_ADMIN_PASSWORD_FILE="$SP_STATE/db-admin-password" \
 	sh -c 'cd apps/support_plus && exec ../../env/bin/python -m pytest "$@"' pytest "$@"

@@ -78,6 +78,8 @@ after_request = ["support_plus.tickets.attachments.serve_as_download"]
 # A body that is not JSON answered with 400, not 500 (support_plus/overrides/request_body.py).
 before_request = ["support_plus.overrides.page_speed.attach", "support_plus.overrides.request_body.install"]
 # The chat assistant's widget on the website and the /support portal (support_plus/channels/chat.py).
+# The filters the analytics reports share (their scripts call support_plus.report_filters).
+app_include_js = ["/assets/support_plus/js/report_filters.js"]
 web_include_js = ["/assets/support_plus/js/chat_widget.js"]
 web_include_css = ["/assets/support_plus/css/chat_widget.css"]
 # The /support pages' navbar and footer, kept per site look (support_plus/portal/cached_blocks.py).
@@ -125,10 +127,10 @@ override_whitelisted_methods = {
 # Support Email Accounts (append to Issue): bounces and auto-replies never become tickets, unreadable
 # messages are kept (support_plus/overrides/email_account.py says why this needs the class).
 # Assignment Rule: one more rule kind, "Skill Based", picked by the routing engine; Frappe's kinds unchanged
-# (support_plus/overrides/assignment_rule.py: Frappe's choice of user has no hook).
+# (support_plus/dispatch/skill_based_rule.py: Frappe's choice of user has no hook).
 override_doctype_class = {
 	"Email Account": "support_plus.overrides.email_account.SupportEmailAccount",
-	"Assignment Rule": "support_plus.overrides.assignment_rule.SupportAssignmentRule",
+	"Assignment Rule": "support_plus.dispatch.skill_based_rule.SupportAssignmentRule",
 }
 
 # Document events on ERPNext doctypes

@@ -22,7 +22,7 @@ from frappe.utils import add_to_date, cint, get_fullname
 from support_plus.dispatch import assignment, technicians
 from support_plus.tickets.lifecycle import DONE
 from support_plus.utils import clock
-from support_plus.utils.roles import SUPPORT_MANAGER
+from support_plus.utils.roles import SUPPORT_MANAGER, users_with_roles
 
 PENDING, ACCEPTED, DECLINED = "Pending", "Accepted", "Declined"
 SETTING = "accept_within_minutes"
@@ -179,10 +179,7 @@ def supervisors(ticket) -> list[str]:
 		supervisor = frappe.db.get_value("Support Team", ticket.support_team, "supervisor")
 		if supervisor:
 			return [supervisor]
-	managers = frappe.get_all(
-		"Has Role", filters={"role": SUPPORT_MANAGER, "parenttype": "User"}, pluck="parent", distinct=True
-	)
-	return frappe.get_all("User", filters={"name": ("in", managers or [""]), "enabled": 1}, pluck="name")
+	return users_with_roles([SUPPORT_MANAGER])
 
 
 def tell_supervisor(ticket, previous: str, to: str | None, minutes: int) -> None:

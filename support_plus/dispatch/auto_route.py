@@ -1,9 +1,10 @@
 """Routing new tickets without any Assignment Rule: Support Plus Settings' *Route New Tickets Automatically*.
 
-A new ticket (Issue `after_insert`) is routed right after the transaction that made it commits: the ticket
-is saved whatever happens to its routing, and the technicians' rows are locked only by the short routing
-transaction (its own commit), not by the whole insert. A ticket an Assignment Rule assigned in the same
-save (Frappe applies rules in `on_update`), a done ticket and a deleted one are left alone. A failure is
+A new ticket (Issue `after_insert`) is routed by a job on the `short` queue, enqueued once the transaction
+that made it commits: saving a ticket pays only the enqueue, the ticket is saved whatever happens to its
+routing, and the technicians' rows are locked only by the job's short transaction. The job is
+deduplicated by ticket and idempotent: a ticket already assigned (an Assignment Rule assigned it in the same
+save, Frappe applies rules in `on_update`; someone was quicker), done or deleted is left alone. A failure is
 logged (Error Log) and never undoes the ticket.
 
 A ticket inserted by code that never commits (a console session, a test without a commit) is not routed.
@@ -15,6 +16,7 @@ from support_plus.dispatch import assignment
 from support_plus.tickets.lifecycle import DONE
 
 SETTING = "auto_route_new_tickets"
+QUEUE = "short"
 
 
 def enabled() -> bool:
@@ -22,19 +24,33 @@ def enabled() -> bool:
 
 
 def on_new_ticket(doc, method=None) -> None:
-	"""Issue `after_insert`: route the ticket once it is committed, when the switch is on."""
+	"""Issue `after_insert`: queue the ticket's routing for after the commit, when the switch is on."""
 	if frappe.flags.in_import or frappe.flags.in_install or frappe.flags.in_migrate:
 		return
 	if doc.status in DONE or not enabled():
 		return
-	issue = doc.name
-	frappe.db.after_commit.add(lambda: route_after_commit(issue))
+	enqueue_routing(doc.name)
 
 
-def route_after_commit(issue: str) -> str | None:
-	"""`route_new_ticket` in a transaction of its own, committed."""
+def enqueue_routing(issue: str) -> None:
+	frappe.enqueue(
+		"support_plus.dispatch.auto_route.route_job",
+		queue=QUEUE,
+		job_id=job_id(issue),
+		deduplicate=True,
+		enqueue_after_commit=True,
+		issue=issue,
+	)
+
+
+def job_id(issue: str) -> str:
+	return f"support_plus:route:{issue}"
+
+
+def route_job(issue: str) -> str | None:
+	"""Job: `route_new_ticket` in a transaction of its own, committed."""
 	user = route_new_ticket(issue)
-	frappe.db.commit()  # nosemgrep: runs after the ticket's own commit, as a transaction of its own
+	frappe.db.commit()  # nosemgrep: a job's own transaction
 	return user
 
 

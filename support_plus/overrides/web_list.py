@@ -11,7 +11,7 @@ import frappe
 from frappe import _
 from frappe.www import list as web_list
 
-from support_plus.portal.access import is_portal_user
+from support_plus.utils.roles import is_portal_user
 
 CLOSED = frozenset(("Issue",))
 

@@ -3,7 +3,8 @@
 - Every Stock Ledger Entry that takes stock out of a van, for an item with a par level there, notes the
   van (a cached lookup: nothing else runs on a stock movement). When the transaction commits, one
   background job per van is enqueued, deduplicated by van (`frappe.enqueue(deduplicate=True,
-  job_id=...)`), on the `short` queue.
+  job_id=...)`), on the `short` queue; while the van's refill runs, one more is queued after it
+  (`enqueue_refill`), so a movement committed during a refill is never left to the next day.
 - The job (`refill_van`) locks the van's Warehouse row, so two jobs of one van run one after the other,
   reads the van's par levels (Item Reorder) and ERPNext's projected quantity (Bin: stock plus what open
   requests bring), and for every item below par asks for max(refill quantity, par - projected). The van
@@ -25,9 +26,12 @@ would rename the van's request on every movement. ERPNext's own methods then rec
 requested quantity, the transferred percentage and the status.
 """
 
+from rq.job import JobStatus
+
 import frappe
 from frappe import _
 from frappe.utils import flt, get_fullname
+from frappe.utils.background_jobs import get_job_status
 
 from support_plus.parts import vans as van_store
 from support_plus.utils import clock
@@ -77,14 +81,23 @@ def _enqueue_pending() -> None:
 
 
 def enqueue_refill(warehouse: str):
-	return frappe.enqueue(
-		JOB,
-		queue="short",
-		job_id=job_id(warehouse),
-		deduplicate=True,
-		warehouse=warehouse,
-		commit=True,
-	)
+	"""Queue the van's refill unless one is queued already (it will read the stock after this commit).
+	A refill that is running may have read the stock before this movement: then one more is queued, under
+	the van's second job id, and runs after it (the van's row lock)."""
+	statuses = {jid: get_job_status(jid) for jid in job_ids(warehouse)}
+	if JobStatus.QUEUED in statuses.values():
+		return None
+	for jid, status in statuses.items():
+		if status != JobStatus.STARTED:
+			return frappe.enqueue(
+				JOB, queue="short", job_id=jid, deduplicate=True, warehouse=warehouse, commit=True
+			)
+	return None  # both running: the later one started after this movement was committed
+
+
+def job_ids(warehouse: str) -> tuple[str, str]:
+	"""The van's job ids: the refill, and the one queued while the refill runs."""
+	return job_id(warehouse), job_id(warehouse) + "::again"
 
 
 def job_id(warehouse: str) -> str:

@@ -22,11 +22,7 @@ import frappe
 from frappe import _
 from frappe.query_builder import Criterion
 
-
-def is_portal_user(user: str | None = None) -> bool:
-	"""A Website User (a customer on the portal), as opposed to a desk user with role permissions."""
-	user = user or frappe.session.user
-	return user == "Guest" or frappe.get_cached_value("User", user, "user_type") != "System User"
+from support_plus.utils.roles import is_portal_user
 
 
 def contacts_of(user: str) -> list[str]:

@@ -6,7 +6,7 @@ Defined once here, applied by install and migrate, removed on uninstall. Nothing
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from support_plus.overrides.assignment_rule import RULE_OPTIONS
+from support_plus.dispatch.skill_based_rule import RULE_OPTIONS
 from support_plus.setup.custom_fields import get_custom_fields
 from support_plus.tickets.lifecycle import STATUSES
 
@@ -23,7 +23,7 @@ PROPERTY_SETTERS = (
 	# The list's sort menu offers bold fields: an agent sorts by the SLA deadlines (support_plus.setup.desk_views).
 	("Issue", "response_by", "bold", "1", "Check"),
 	("Issue", "resolution_by", "bold", "1", "Check"),
-	# Frappe's three rule kinds and "Skill Based" (support_plus/overrides/assignment_rule.py).
+	# Frappe's three rule kinds and "Skill Based" (support_plus/dispatch/skill_based_rule.py).
 	("Assignment Rule", "rule", "options", "\n".join(RULE_OPTIONS), "Text"),
 )
 

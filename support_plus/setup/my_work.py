@@ -1,9 +1,11 @@
 """The desk workspace "My Work": a technician's counts, each a Number Card that opens the filtered list on
-click (Frappe's number card widget routes to the list with the card's filters). Made by install code,
-idempotent; removed on uninstall.
+click. Made by install code, idempotent; removed on uninstall.
 
 The current user is a dynamic filter (`frappe.session.user`, evaluated in the browser, as Frappe's own
-cards do), so one public card serves every user.
+cards do), so one public card serves every user. The cards are Custom cards counted by
+support_plus.dispatch.my_work: Frappe's Document Type card opens its list without the dynamic filters
+(every ticket in progress, not the user's). Each keeps its `document_type`, by which Frappe shows a card
+only to a user whose roles read that doctype (a technician reads tickets: support_plus.setup.permissions).
 
 Today's appointments, in order, are a Custom HTML Block (Frappe v15's workspace block with a script): a
 Quick List orders by last change and shows four rows, a shortcut shows a count. The block asks
@@ -16,6 +18,7 @@ import frappe
 
 WORKSPACE = "My Work"
 MODULE = "Support Plus"
+METHOD = "support_plus.api.my_work.card"
 ASSIGNED_TO_ME = ["Issue", "_assign", "like", "'%' + frappe.session.user + '%'"]
 OPEN = ["Issue", "status", "not in", ["Resolved", "Closed", "Cancelled"]]
 
@@ -96,7 +99,8 @@ def ensure_my_work() -> None:
 		card = frappe.get_doc("Number Card", name) if frappe.db.exists("Number Card", name) else None
 		values = {
 			"label": name,
-			"type": "Document Type",
+			"type": "Custom",
+			"method": METHOD,
 			"document_type": doctype,
 			"function": "Count",
 			"filters_json": json.dumps(filters),

@@ -1,7 +1,8 @@
 """Who may do what with tickets (seed 003's matrix), as Custom DocPerm rows made by install code.
 
-Role-level rights live here; the row rule (a Sales User sees only the tickets of their projects) is in
-support_plus.permissions.issue. ERPNext's own rows (Support Team) are kept as they are.
+Role-level rights live here; the row rules (a Sales User sees only the tickets of their projects, a Service
+Technician only the tickets assigned or shared to them) are in support_plus.permissions.issue. ERPNext's own
+rows (Support Team) are kept as they are.
 
 `DESK_PERMISSIONS` gives each desk role what the desk needs on the records a ticket, an SLA or an
 escalation rule links to (ERPNext gives most of them to System Manager only, so an agent could not pick
@@ -12,6 +13,7 @@ These rights are only ever added to what a role has; uninstall takes back exactl
 import frappe
 from frappe.permissions import setup_custom_perms
 
+from support_plus.permissions.issue import TECHNICIAN_RIGHTS
 from support_plus.utils.roles import SERVICE_TECHNICIAN, SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER
 
 PTYPES = ("read", "write", "create", "delete", "report", "export", "print", "email", "share")
@@ -23,7 +25,13 @@ ISSUE_PERMISSIONS = {
 	"Sales User": {"read": 1, "write": 1, "create": 1, "print": 1, "email": 1},
 	"Accounts User": _READ_ONLY,
 	SUPPORT_VIEWER: _READ_ONLY,
+	# Their own tickets only (the row rule): My Work's cards, the ticket list and form. What a share of the
+	# ticket gave them before (read, with print and email); no report, export or write.
+	SERVICE_TECHNICIAN: TECHNICIAN_RIGHTS,
 }
+# The row rule reads a technician's open assignments by user (support_plus.permissions.issue.own_tickets);
+# Frappe indexes ToDo by its reference only. Named and composite: Frappe's schema sync keeps it.
+TODO_INDEX = ("sp_todo_allocated", ["allocated_to", "reference_type", "status"])
 
 SALES, ACCOUNTS = "Sales User", "Accounts User"
 SUPPORT_ROLES = (SUPPORT_AGENT, SUPPORT_MANAGER, SUPPORT_VIEWER)
@@ -60,8 +68,11 @@ DESK_PERMISSIONS = {
 	"Company": _SUPPORT_SELECT,
 	"Lead": {**_SUPPORT_SELECT, ACCOUNTS: SELECT},  # ERPNext gives desk users its permlevel 1 only
 	"Contact": {SUPPORT_AGENT: MAINTAIN, SUPPORT_MANAGER: MAINTAIN, SUPPORT_VIEWER: READ},
-	# ERPNext's Issue form script reads it on every load, for anyone who opens a ticket.
-	"Support Settings": dict.fromkeys((*SUPPORT_ROLES, SALES, ACCOUNTS), READ_ONLY_SINGLE),
+	# ERPNext's Issue form script reads it on every load, for anyone who opens a ticket (a technician
+	# their assigned ones).
+	"Support Settings": dict.fromkeys(
+		(*SUPPORT_ROLES, SALES, ACCOUNTS, SERVICE_TECHNICIAN), READ_ONLY_SINGLE
+	),
 	# Service Level Agreement (entity, calendar) and escalation rule filters
 	"Customer Group": _SUPPORT_READ,
 	"Territory": _SUPPORT_READ,
@@ -92,6 +103,8 @@ def apply_issue_permissions() -> None:
 		else:
 			_insert_row("Issue", role, values)
 	frappe.clear_cache(doctype="Issue")
+	name, columns = TODO_INDEX
+	frappe.db.add_index("ToDo", columns, index_name=name)  # only when no index has that name
 
 
 def remove_issue_permissions() -> None:

@@ -17,6 +17,7 @@ from support_plus.tickets import email_templates
 from support_plus.tickets.notifications import send_templated
 from support_plus.tickets.priorities import rank
 from support_plus.utils import clock
+from support_plus.utils.roles import users_with_roles
 
 
 def fire_rule(issue: str, rule, now=None) -> bool:
@@ -147,25 +148,6 @@ def rule_recipients(rule) -> list[str]:
 	if roles:
 		users += users_with_roles(roles)
 	return list(dict.fromkeys(users))
-
-
-def users_with_roles(roles: list[str]) -> list[str]:
-	user = frappe.qb.DocType("User")
-	has_role = frappe.qb.DocType("Has Role")
-	return (
-		frappe.qb.from_(user)
-		.join(has_role)
-		.on(has_role.parent == user.name)
-		.select(user.name)
-		.distinct()
-		.where(
-			has_role.role.isin(roles)
-			& (user.enabled == 1)
-			& (user.user_type == "System User")
-			& user.name.notin(["Administrator", "Guest"])
-		)
-		.orderby(user.name)
-	).run(pluck=True)
 
 
 def least_loaded_user(role: str) -> str | None:

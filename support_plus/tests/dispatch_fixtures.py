@@ -1,5 +1,7 @@
 """Technicians, teams and skills for the dispatch tests (support_plus.dispatch)."""
 
+import json
+
 import frappe
 
 from support_plus.tests.utils import make_user
@@ -99,5 +101,12 @@ def counter(user: str) -> int:
 
 
 def drop_assignments(users: list[str]) -> None:
-	"""Forget the users' ticket assignments made by earlier tests of the class (rolled back with it)."""
+	"""Forget the users' ticket assignments made by earlier tests of the class (rolled back with it): their
+	ToDos, the tickets' `_assign` naming them (My Work's cards filter on it) and the tickets shared with them
+	(a technician reads those)."""
 	frappe.db.delete("ToDo", {"reference_type": "Issue", "allocated_to": ("in", users)})
+	frappe.db.delete("DocShare", {"share_doctype": "Issue", "user": ("in", users)})
+	for user in users:
+		frappe.db.sql(
+			"update `tabIssue` set `_assign` = null where `_assign` like %s", f"%{json.dumps(user)}%"
+		)

@@ -49,7 +49,8 @@ def technician_with_van(key: str, van: str):
 
 
 def assign(issue: str, user: str) -> None:
-	"""An open assignment of the ticket, shared with the user as Frappe's assign_to does."""
+	"""An open assignment of the ticket, and a share of it (as Frappe's assign_to made for technicians
+	before they read their assigned tickets; either gives them the ticket)."""
 	frappe.share.add_docshare("Issue", issue, user, flags={"ignore_share_permission": True})
 	frappe.get_doc(
 		{

@@ -1,13 +1,15 @@
-"""Automatic routing: Frappe's Assignment Rule with the "Skill Based" kind (support_plus/overrides/
-assignment_rule.py), Frappe's own kinds unchanged, and Support Plus Settings' switch that routes new tickets
+"""Automatic routing: Frappe's Assignment Rule with the "Skill Based" kind (support_plus/dispatch/
+skill_based_rule.py), Frappe's own kinds unchanged, and Support Plus Settings' switch that routes new tickets
 without any rule (support_plus/dispatch/auto_route.py). Tickets are made as a Support Agent."""
 
 import frappe
 from frappe.automation.doctype.assignment_rule.assignment_rule import AssignmentRule
 from frappe.cache_manager import clear_doctype_map
 from frappe.desk.form import assign_to
+from frappe.utils.background_jobs import get_job
 
-from support_plus.overrides.assignment_rule import SKILL_BASED, SupportAssignmentRule
+from support_plus.dispatch import auto_route
+from support_plus.dispatch.skill_based_rule import SKILL_BASED, SupportAssignmentRule
 from support_plus.tests.dispatch_fixtures import (
 	TUESDAY_10,
 	drop_assignments,
@@ -148,8 +150,20 @@ class TestAssignmentRuleKinds(SupportTestCase):
 		self.assertRaises(frappe.ValidationError, rule.insert, ignore_permissions=True)
 
 
+def run_routing_job(issue: str) -> str | None:
+	"""What a worker does with the ticket's queued routing job (the job must be queued); the job's result."""
+	job = get_job(auto_route.job_id(issue))
+	assert job and job.get_status() == "queued", f"no routing job queued for {issue}"
+	try:
+		assert job.kwargs["method"] == "support_plus.dispatch.auto_route.route_job", job.kwargs["method"]
+		return frappe.get_attr(job.kwargs["method"])(**job.kwargs["kwargs"])
+	finally:
+		job.delete()
+
+
 class TestRouteNewTickets(SupportTestCase):
-	"""The switch routes after the ticket's commit: these tests commit, and clean up what they made."""
+	"""The switch queues the routing after the ticket's commit: these tests commit, and clean up what they
+	made; they run the queued job as a worker would."""
 
 	@classmethod
 	def setUpClass(cls):
@@ -177,12 +191,17 @@ class TestRouteNewTickets(SupportTestCase):
 		frappe.db.set_single_value("Support Plus Settings", "auto_route_new_tickets", 1)
 		issue = agent_ticket("Auto routed", support_team=self.team, required_skill=NET)
 		self.made.append(issue)
-		self.assertEqual(assignees(issue), [])  # not before the ticket is committed
-		frappe.db.commit()  # nosemgrep: the routing runs after the commit, in a transaction of its own
+		self.assertIsNone(get_job(auto_route.job_id(issue)))  # nothing queued before the ticket is committed
+		frappe.db.commit()  # nosemgrep: the routing is queued after the commit
+		self.assertEqual(assignees(issue), [])  # the saving request does not route
+		self.assertEqual(run_routing_job(issue), self.ana.user)
 		self.assertEqual(assignees(issue), [self.ana.user])
 		self.assertEqual(
 			frappe.db.get_value("ToDo", {"reference_name": issue, "status": "Open"}, "acceptance"), "Pending"
 		)
+		# The job run again (a worker retrying it): the ticket is assigned, nothing changes.
+		self.assertIsNone(auto_route.route_job(issue))
+		self.assertEqual(frappe.db.count("ToDo", {"reference_name": issue}), 1)
 
 	def test_switch_off_or_a_rule_that_assigned_leaves_the_ticket_alone(self):
 		off = agent_ticket("Not routed", support_team=self.team)
@@ -197,10 +216,24 @@ class TestRouteNewTickets(SupportTestCase):
 				fields=["description", "assignment_rule", "assigned_by"],
 			),
 		)
+		self.assertIsNone(get_job(auto_route.job_id(off)))
 
 		frappe.db.set_single_value("Support Plus Settings", "auto_route_new_tickets", 1)
 		make_rule("SP Test Round Robin", "Round Robin", [self.ben.user], "By a rule")
 		by_rule = agent_ticket("By a rule", support_team=self.team)
 		self.made.append(by_rule)
 		frappe.db.commit()  # nosemgrep: as a request would
-		self.assertEqual(assignees(by_rule), [self.ben.user])  # the rule's choice stands
+		self.assertEqual(assignees(by_rule), [self.ben.user])
+		self.assertIsNone(run_routing_job(by_rule))  # the rule's choice stands
+		self.assertEqual(assignees(by_rule), [self.ben.user])
+
+	def test_a_ticket_gone_before_its_job_runs_is_left_alone(self):
+		frappe.db.set_single_value("Support Plus Settings", "auto_route_new_tickets", 1)
+		issue = agent_ticket("Deleted before routing", support_team=self.team, required_skill=NET)
+		frappe.db.commit()  # nosemgrep: queues the routing
+		frappe.delete_doc("Issue", issue, ignore_permissions=True, force=True)
+		frappe.db.commit()  # nosemgrep: the ticket is gone when the worker gets to it
+		errors = frappe.db.count("Error Log")
+		self.assertIsNone(run_routing_job(issue))
+		self.assertEqual(frappe.db.count("ToDo", {"reference_name": issue}), 0)
+		self.assertEqual(frappe.db.count("Error Log"), errors)

@@ -111,11 +111,11 @@ class DeskBrowserCase(SlaTestCase):
 	def js(self, script, *args):
 		return self.browser.execute_script(script, *args)
 
-	def login(self, user: str):
+	def login(self, user: str, to: str = "/app/issue"):
 		self.browser.delete_all_cookies()
-		# Straight to the ticket list: Frappe's landing workspace throws (reading 'name') when the route
-		# changes while it is still loading its pages, a console error of the harness, not of the desk.
-		self.browser.get(self.server.url + "/login?redirect-to=/app/issue")
+		# Straight to a page (the ticket list): Frappe's landing workspace throws (reading 'name') when the
+		# route changes while it is still loading its pages, a console error of the harness, not of the desk.
+		self.browser.get(self.server.url + "/login?redirect-to=" + to)
 		self.wait.until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys(user)
 		self.browser.find_element(By.ID, "login_password").send_keys(PASSWORD)
 		self.browser.find_element(By.CSS_SELECTOR, ".btn-login").click()

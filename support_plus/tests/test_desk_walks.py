@@ -505,5 +505,40 @@ class TestDeskWalks(DeskBrowserCase):
 		finally:
 			self.screenshot("desk-walk-sla-compliance.png")
 
+	def test_manager_opens_an_analytics_report_with_the_shared_filters(self):
+		"""The analytics reports' filters come from one script (public/js/report_filters.js)."""
+		try:
+			self.login(MANAGER)
+			self.js("frappe.set_route('query-report', 'Ticket Volume', {group_by: 'Priority'})")
+			self.wait.until(
+				lambda b: b.execute_script(
+					"return !!(frappe.query_report && frappe.query_report.report_name === 'Ticket Volume'"
+					" && frappe.query_report.data && !frappe.request.ajax_count)"
+				)
+			)
+			names = self.browser.execute_script(
+				"return frappe.query_report.filters.map((f) => f.df.fieldname)"
+			)
+			self.assertEqual(
+				names,
+				[
+					"from_date",
+					"to_date",
+					"group_by",
+					"company",
+					"support_team",
+					"priority",
+					"issue_type",
+					"customer",
+				],
+			)
+			self.assertEqual(
+				self.browser.execute_script("return frappe.query_report.get_filter_value('group_by')"),
+				"Priority",
+			)
+			self.assert_no_errors("manager opens Ticket Volume")
+		finally:
+			self.screenshot("desk-walk-ticket-volume.png")
+
 
 FORM_IDLE = "return !!(window.cur_frm && !cur_frm.is_dirty() && !frappe.request.ajax_count && !$('.modal.show').length)"

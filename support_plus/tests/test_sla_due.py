@@ -10,6 +10,7 @@ import frappe
 from frappe.utils import get_datetime
 
 from support_plus.sla import due, sweep
+from support_plus.tests.replica import forget_replica
 from support_plus.tests.sla_fixtures import SlaTestCase, make_sla
 from support_plus.tests.utils import make_customer
 
@@ -248,9 +249,3 @@ class TestReadReplicaPath(SlaTestCase):
 				wrappers.append(fn.__code__.co_qualname)
 				fn = getattr(fn, "__wrapped__", None)
 			self.assertIn("read_only.<locals>.innfn.<locals>.wrapper_fn", wrappers)
-
-
-def forget_replica():
-	for attribute in ("replica_db", "primary_db"):
-		if hasattr(frappe.local, attribute):
-			delattr(frappe.local, attribute)

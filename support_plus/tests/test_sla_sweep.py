@@ -6,6 +6,8 @@ import time
 from datetime import date, datetime, timezone
 from unittest.mock import patch
 
+from rq import Worker
+
 import frappe
 from frappe.utils import get_datetime
 
@@ -13,7 +15,7 @@ from support_plus.api import escalate, sla_sweep
 from support_plus.api.sla import reset_service_level_agreement
 from support_plus.sla import sweep
 from support_plus.sla.escalation import fire_rule
-from support_plus.tests.processes import run_in_processes
+from support_plus.tests.processes import BenchWorkers, own_job_queue, run_in_processes
 from support_plus.tests.sla_fixtures import SlaTestCase, make_sla
 from support_plus.tests.utils import AGENT, MANAGER, VIEWER, make_customer, make_user
 
@@ -304,6 +306,144 @@ frappe.destroy()
 			frappe.delete_doc("Support Escalation Rule", rule.name, force=True)
 			frappe.delete_doc("Service Level Agreement", sla, force=True)
 			frappe.delete_doc("Customer", "SLA Concurrency Customer", force=True)
+			frappe.db.commit()  # nosemgrep
+
+
+def once_per_ticket(doctype: str, field: str, names: list[str], **filters) -> set[int]:
+	"""How many `doctype` records each of `names` has, as a set; {1} when each has exactly one."""
+	counts = frappe.get_all(
+		doctype,
+		filters={field: ("in", names), **filters},
+		fields=[field, "count(name) as n"],
+		group_by=field,
+	)
+	return {c.n for c in counts} | ({0} if len(counts) < len(names) else set())
+
+
+class TestSweepOnTwoWorkers(SlaTestCase):
+	"""A sweep too large to fire inline, finished by two `bench worker --queue long` processes of this
+	bench: every ticket fired exactly once, both workers doing part of it; a second sweep, and the same
+	chunk jobs run again, fire nothing more.
+
+	The chunk jobs go through the sweep's own enqueue (deduplicated job ids, after its commit) to a Redis
+	server of the test's own, which this process and the workers are configured to use (Frappe's
+	`redis_queue`; FRAPPE_REDIS_QUEUE for the workers), as every machine of a site shares one. Not the
+	bench's queue server: its `long` queue is shared by every site of the bench (the demo site's jobs, and
+	jobs earlier tests enqueued that no worker was ever meant to run), so workers started on it would run
+	other sites' jobs or wait behind them, and those are not the test's to remove. Putting the SLA chunks
+	at the front of `long` would not help (an idle worker goes on to the next site's job) and would only
+	reorder production's queue for a test.
+
+	The chunk size is 20 instead of 500 (patched in this process, the one that enqueues; the workers run
+	whatever chunk they are given): 120 tickets make six jobs in about 15 s on a 2-core machine, where
+	1,100 tickets in chunks of 500 took 80 s.
+
+	Both workers work, and not by chance: the sweep runs only once both wait on the queue (blocked in
+	Redis); Redis hands the first job to the worker waiting longest, which is then busy with it when the
+	second job is pushed a moment later, so the second goes to the other worker."""
+
+	isolate_tests = False
+
+	TICKETS = 120
+	CHUNK = 20
+	OPENED = "2026-03-02 10:00:00"  # response due Tuesday 05:00 New York
+	SWEEP_AT = "2026-03-03 04:15:00"  # 81% of the response time: past the rule's 80%
+
+	def test_two_bench_workers_fire_each_ticket_once(self):
+		customer = make_customer("SLA Workers Customer")
+		sla = make_sla("SP Workers Standard", default=True, entity_type="Customer", entity=customer)
+		rule = make_rule(
+			"SP Workers Warn",
+			"Response",
+			80,
+			service_level_agreement=sla,
+			notify=[{"recipient_type": "User", "user": MANAGER}],
+		)
+		names = [self.ticket(self.OPENED, customer=customer).name for _ in range(self.TICKETS)]
+		frappe.flags.current_time = None  # the sweep's `now` alone tells the jobs the time
+		frappe.db.commit()  # nosemgrep: the workers are other processes
+		chunks = -(-self.TICKETS // self.CHUNK)
+		try:
+			with own_job_queue() as url, BenchWorkers(2, "long", url) as workers:
+				workers.wait_listening()
+				with patch.object(sweep, "CHUNK_SIZE", self.CHUNK):
+					result = sweep.sla_sweep(get_datetime(self.SWEEP_AT), commit=True)
+				self.assertEqual((result["queued_chunks"], result["escalations"]), (chunks, 0))
+				prefix = f"{frappe.local.site}::support_plus:escalate:{rule.name}:"
+				job_ids = [
+					key.decode()[len("rq:job:") :]
+					for key in workers.connection.scan_iter(match=f"rq:job:{prefix}*")
+					if len(key.decode()) == len(f"rq:job:{prefix}") + 16  # the chunk's digest
+				]
+				self.assertEqual(len(job_ids), chunks, "one job per chunk")
+				jobs = workers.wait_done(job_ids)
+				worker_pids = {
+					worker.name: worker.pid for worker in Worker.all(connection=workers.connection)
+				}
+				fired_by = {}
+				for job in jobs:
+					pid = worker_pids[job.worker_name]
+					fired_by[pid] = fired_by.get(pid, 0) + job.return_value()
+				self.assertEqual(set(fired_by), workers.pids, f"both worker processes ran chunks: {fired_by}")
+				self.assertTrue(all(fired_by.values()), fired_by)
+				self.assertEqual(sum(fired_by.values()), self.TICKETS, fired_by)
+
+				# Once fired, nothing more: a second sweep finds nothing to enqueue, and the same chunk jobs
+				# enqueued again (the finished job is replaced, as Frappe's deduplication does) fire nothing.
+				with patch.object(sweep, "CHUNK_SIZE", self.CHUNK):
+					again = sweep.sla_sweep(get_datetime(self.SWEEP_AT), commit=True)
+				self.assertEqual((again["queued_chunks"], again["escalations"]), (0, 0))
+				rerun = [
+					frappe.enqueue(
+						"support_plus.sla.sweep.fire_chunk",
+						queue="long",
+						job_id=job.id.split("::", 1)[1],
+						deduplicate=True,
+						**job.kwargs["kwargs"],
+					).id
+					for job in jobs
+				]
+				self.assertEqual(sorted(rerun), sorted(job_ids))
+				self.assertEqual([job.return_value() for job in workers.wait_done(rerun)], [0] * chunks)
+			self.assertEqual(sweep.fire_chunk(rule.name, names, self.SWEEP_AT, commit=True), 0)
+
+			# Each ticket's effects, once: the firing's record, its count, its note, the notification.
+			self.assertEqual(
+				frappe.get_all(
+					"Issue Escalation", filters={"rule": rule.name}, pluck="issue", order_by="issue"
+				),
+				sorted(names),
+			)
+			counts = frappe.get_all("Issue", filters={"name": ("in", names)}, pluck="escalation_count")
+			self.assertEqual(set(counts), {1})
+			notes = once_per_ticket(
+				"Comment",
+				"reference_name",
+				names,
+				comment_type="Info",
+				content=("like", f"Escalated by rule {rule.name}%"),
+			)
+			self.assertEqual(notes, {1})
+			self.assertEqual(
+				once_per_ticket("Notification Log", "document_name", names, for_user=MANAGER), {1}
+			)
+		finally:
+			frappe.db.rollback()
+			mails = frappe.get_all("Email Queue", filters={"reference_name": ("in", names)}, pluck="name")
+			if mails:
+				frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails)})
+			for doctype, filters in (
+				("Issue Escalation", {"rule": rule.name}),
+				("Notification Log", {"document_name": ("in", names)}),
+				("Comment", {"reference_name": ("in", names)}),
+				("Email Queue", {"reference_name": ("in", names)}),
+				("Version", {"docname": ("in", names)}),
+				("Issue", {"name": ("in", names)}),
+			):
+				frappe.db.delete(doctype, filters)
+			frappe.delete_doc("Support Escalation Rule", rule.name, force=True)
+			frappe.delete_doc("Service Level Agreement", sla, force=True)
+			frappe.delete_doc("Customer", customer, force=True)
 			frappe.db.commit()  # nosemgrep
 
 

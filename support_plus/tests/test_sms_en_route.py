@@ -20,7 +20,8 @@ from support_plus.demo.mail_sink import free_port
 from support_plus.tests.appointment_fixtures import field_ticket
 from support_plus.tests.dispatch_fixtures import ensure_tech_users, make_technician
 from support_plus.tests.http import SiteServer
-from support_plus.tests.utils import SupportTestCase
+from support_plus.tests.utils import SupportTestCase, run_queued_jobs
+from support_plus.utils import sms
 
 MOBILE = "+4915100000001"  # the field ticket's contact (appointment_fixtures.make_contact)
 TEXT = "Your technician Tech Ned is on the way."
@@ -148,6 +149,9 @@ class TestEnRouteSms(SupportTestCase):
 			timeout=60,
 		)
 		frappe.db.rollback()  # a fresh snapshot: what the server committed
+		# The request only queued the text: a slow gateway never holds it.
+		self.assertEqual(self.gateway.received, [])
+		self.assertEqual(len(run_queued_jobs(sms.JOB, text=TEXT)), 1)  # what a worker then does
 		return answer
 
 	def sms_logs(self) -> list:

@@ -4,7 +4,8 @@ contact who opted in, after the change is committed, logged in SMS Log; nothing 
 import frappe
 
 from support_plus.tests.test_sms_en_route import SmsGateway
-from support_plus.tests.utils import SupportTestCase, make_customer
+from support_plus.tests.utils import SupportTestCase, make_customer, run_queued_jobs
+from support_plus.utils import sms
 
 
 class TestSmsStatusUpdates(SupportTestCase):
@@ -66,11 +67,16 @@ class TestSmsStatusUpdates(SupportTestCase):
 		for doc in (ticket, quiet):
 			doc.status = "In Progress"
 			doc.save(ignore_permissions=True)
-		self.assertEqual(self.gateway.received, [])  # not before the commit
+		text = f"Ticket {ticket.name}: SMS update test. Status: In Progress."
+		self.assertEqual(run_queued_jobs(sms.JOB, text=text), [])  # nothing queued before the commit
 		frappe.db.commit()  # nosemgrep
+		self.assertEqual(self.gateway.received, [])  # queued, not sent by the saving request
+		quiet_text = f"Ticket {quiet.name}: SMS update test. Status: In Progress."
+		self.assertEqual(run_queued_jobs(sms.JOB, text=quiet_text), [])  # not opted in: nothing
+		self.assertEqual(len(run_queued_jobs(sms.JOB, text=text)), 1)  # what a worker does: one text
 		self.assertEqual(len(self.gateway.received), 1)
-		sms = self.gateway.received[0]["params"]
-		self.assertEqual(sms["api_key"], "test-key")
-		self.assertEqual(sms["to"], "+491515550001")
-		self.assertEqual(sms["text"], f"Ticket {ticket.name}: SMS update test. Status: In Progress.")
-		self.assertTrue(frappe.db.exists("SMS Log", {"message": sms["text"]}))
+		sent = self.gateway.received[0]["params"]
+		self.assertEqual(sent["api_key"], "test-key")
+		self.assertEqual(sent["to"], "+491515550001")
+		self.assertEqual(sent["text"], text)
+		self.assertTrue(frappe.db.exists("SMS Log", {"message": sent["text"]}))

@@ -1,8 +1,10 @@
 """Two technicians' movements out of one van at the same moment still make one refill request: two OS
 processes (each its own connection) issue from the van, commit, and run the refill job at once."""
 
+from rq.job import JobStatus
+
 import frappe
-from frappe.utils.background_jobs import get_job, is_job_enqueued
+from frappe.utils.background_jobs import get_job, get_job_status, is_job_enqueued
 
 from support_plus.parts import refill, vans
 from support_plus.tests.dispatch_fixtures import ensure_tech_users
@@ -77,3 +79,31 @@ class TestConcurrentRefill(SupportTestCase):
 			frappe.delete_doc("Service Technician", tech.name, force=True, ignore_permissions=True)
 			frappe.db.commit()
 			vans._drop_cache()
+
+	def test_a_movement_while_the_refill_runs_queues_one_more(self):
+		"""The running refill may have read the van's stock before the movement: one more refill is queued
+		behind it (the van's second job id), once, however many movements follow."""
+		van = "SP Refill Queue Van " + frappe.generate_hash(length=6)
+		first, again = refill.job_ids(van)
+		try:
+			refill.enqueue_refill(van)
+			refill.enqueue_refill(van)  # queued already: nothing more
+			self.assertEqual(get_job_status(first), JobStatus.QUEUED)
+			self.assertIsNone(get_job(again))
+
+			get_job(first).set_status(JobStatus.STARTED)  # a worker took it
+			refill.enqueue_refill(van)
+			refill.enqueue_refill(van)
+			self.assertEqual(get_job_status(again), JobStatus.QUEUED)
+
+			get_job(first).set_status(JobStatus.FINISHED)
+			refill.enqueue_refill(van)  # the queued second one reads the stock after this movement too
+			self.assertEqual(get_job_status(first), JobStatus.FINISHED)
+
+			get_job(again).set_status(JobStatus.STARTED)
+			refill.enqueue_refill(van)  # the first id is free again
+			self.assertEqual(get_job_status(first), JobStatus.QUEUED)
+		finally:
+			for jid in (first, again):
+				if job := get_job(jid):
+					job.delete()

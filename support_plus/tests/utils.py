@@ -155,3 +155,20 @@ def forget_doc_hooks() -> None:
 	"""Drop this process's cached doc_events map, as a new request would not have it."""
 	if hasattr(frappe.local, "doc_events_hooks"):
 		del frappe.local.doc_events_hooks
+
+
+def run_queued_jobs(method: str, queue: str = "short", **match) -> list:
+	"""Run in this process, as a worker would, this site's jobs queued for `method` whose arguments include
+	`match`, and take them off the queue; their results, oldest first. No worker runs for the test site."""
+	from frappe.utils.background_jobs import get_queue
+
+	results = []
+	for job in get_queue(queue).get_jobs():
+		args = job.kwargs
+		if args.get("site") != frappe.local.site or args.get("method") != method:
+			continue
+		if any(args["kwargs"].get(key) != value for key, value in match.items()):
+			continue
+		job.delete()
+		results.append(frappe.get_attr(method)(**args["kwargs"]))
+	return results

@@ -22,7 +22,7 @@ from frappe.utils import cint, flt
 
 from support_plus.tickets.email_templates import COVERAGE_ENDING
 from support_plus.utils import clock
-from support_plus.utils.roles import SUPPORT_MANAGER
+from support_plus.utils.roles import SUPPORT_MANAGER, users_with_roles
 
 DEFAULT_ALERT_DAYS = 30
 CHUNK_SIZE = 50  # customers emailed in the job itself; more go to background chunks of this size
@@ -258,7 +258,7 @@ def check_parts_quota(contract: str) -> int | None:
 	subject = _("Service contract {0} ({1}) has used {2}% of its parts quota").format(
 		row.name, row.customer, level
 	)
-	for user in managers():
+	for user in users_with_roles([SUPPORT_MANAGER]):
 		frappe.get_doc(
 			{
 				"doctype": "Notification Log",
@@ -278,16 +278,3 @@ def check_parts_quota(contract: str) -> int | None:
 	frappe.db.set_value("Service Contract", row.name, "quota_alert_level", level, update_modified=False)
 	return level
 
-
-def managers() -> list[str]:
-	role = frappe.qb.DocType("Has Role")
-	user = frappe.qb.DocType("User")
-	return (
-		frappe.qb.from_(role)
-		.join(user)
-		.on(user.name == role.parent)
-		.select(user.name)
-		.distinct()
-		.where((role.role == SUPPORT_MANAGER) & (role.parenttype == "User") & (user.enabled == 1))
-		.orderby(user.name)
-	).run(pluck=True)

@@ -222,7 +222,9 @@ support_plus.ACCEPTANCE_ACTIONS = ["Accept", "Decline"];
 support_plus.show_acceptance = (frm) => {
 	support_plus.ACCEPTANCE_ACTIONS.forEach((label) => frm.remove_custom_button(label));
 	const user = frappe.session.user;
-	if (frm.is_new() || !JSON.parse(frm.doc._assign || "[]").includes(user)) return;
+	// The form's docinfo lists the open assignments (Frappe does not send the ticket's `_assign` to forms).
+	const assignments = (!frm.is_new() && frm.get_docinfo().assignments) || [];
+	if (!assignments.some((a) => a.owner === user || a.allocated_to === user)) return;
 	frappe.db
 		.get_value(
 			"ToDo",

@@ -40,10 +40,14 @@
 	// Replaces ERPNext's onload, whose only work is the actions "Set as Open" and "Set as Closed": they
 	// clash with Set Status below (reopening needs a manager and a reason) and showed no failures.
 	settings.onload = function (listview) {
-		listview.page.add_inner_button(__("Phone Ticket"), () => support_plus.phone_ticket(listview));
+		// A technician reads their own tickets only: no ticket to create, none to change in bulk.
+		if (frappe.model.can_create("Issue")) {
+			listview.page.add_inner_button(__("Phone Ticket"), () => support_plus.phone_ticket(listview));
+		}
 
 		// Each dialog says how many tickets it changes; failures are listed per ticket.
 		const bulk = (label, fields) =>
+			frappe.model.can_write("Issue") &&
 			listview.page.add_actions_menu_item(label, () => {
 				const names = listview.get_checked_items(true);
 				frappe.prompt(

@@ -1,4 +1,5 @@
-"""The Assignment Rule class support_plus installs (hooks.py, override_doctype_class): one more rule kind.
+"""The "Skill Based" Assignment Rule: the Assignment Rule class support_plus installs (hooks.py,
+override_doctype_class) to add one rule kind that picks with the routing engine.
 
 Follows Frappe 15.44.2 `frappe/automation/doctype/assignment_rule/assignment_rule.py`. Frappe chooses a
 rule's user in `AssignmentRule.get_user(doc)`, called by `do_assignment` once the rule's conditions,
