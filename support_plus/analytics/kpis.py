@@ -18,6 +18,7 @@ Definitions (seconds are integers; averages are of the tickets that have the val
 """
 
 import bisect
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,12 +36,16 @@ MAX_DAYS = 5 * 366  # two years of history is the benchmark; twenty is a typo
 OPEN_STATUSES = ("Open", "Replied", "In Progress", "Pending Customer", "Pending Parts", "On Hold")
 DONE_STATUSES = ("Resolved", "Closed", "Cancelled")
 
-# Measures as SQL over `tabIssue` (alias-free, so reports can group and aggregate them).
-FIRST_RESPONSE_S = (
-	"coalesce(nullif(`tabIssue`.first_response_time, 0), "
-	"timestampdiff(second, `tabIssue`.creation, `tabIssue`.first_responded_on))"
+# Per-ticket measures as generated (VIRTUAL) columns of Issue, computed by MariaDB from these expressions
+# on every read and kept in the analytics indexes on every write (see GENERATED_COLUMNS below): a report
+# reads a ticket's first response from the index instead of computing it from four columns of each of a
+# million rows. The expressions are the definitions (module docstring); the columns are their only form.
+FIRST_RESPONSE_SQL = (
+	"coalesce(nullif(`first_response_time`, 0), timestampdiff(second, `creation`, `first_responded_on`))"
 )
-RESOLUTION_S = "timestampdiff(second, `tabIssue`.creation, `tabIssue`.resolved_on)"
+RESOLUTION_SQL = "timestampdiff(second, `creation`, `resolved_on`)"
+FIRST_RESPONSE_S = "`tabIssue`.sp_first_response_s"
+RESOLUTION_S = "`tabIssue`.sp_resolution_s"
 RATING = "nullif(`tabIssue`.customer_rating, 0)"
 RESPONSE_MET = (
 	"(`tabIssue`.response_by is not null and `tabIssue`.first_responded_on is not null"
@@ -331,54 +336,180 @@ INDEXES = {
 # The first assignee as a generated column of Issue: `_assign` is a JSON list Frappe rewrites whenever an
 # assignment changes (frappe.desk.form.assign_to, without Issue hooks); a VIRTUAL column computed from it
 # by MariaDB is always equal to its first element, and its index is what the reports group on (the JSON
-# extracted per row cost seconds at a million tickets). Not a Custom Field: nobody edits it; Frappe
-# leaves a column it does not know alone, and inserts and updates never name it.
+# extracted per row cost seconds at a million tickets).
 FIRST_ASSIGNEE_COLUMN = "sp_first_assignee"
 # `_assign` that is not JSON (an empty string written by some code path) has no first assignee: without
 # json_valid MariaDB refuses to compute the column, so saving such a ticket or indexing the table fails.
 FIRST_ASSIGNEE_SQL = "if(json_valid(`_assign`), json_unquote(json_extract(`_assign`, '$[0]')), null)"
 
+# Percentiles without a window sort (`distribution`): each value's bucket of about 4.4 % (the bucket rises
+# with the value, so buckets in order hold the values in order). Negative values (bad data) get buckets
+# below zero.
+BUCKET = "if({x} < 0, -1 - floor(log2(1 - ({x})) * 16), floor(log2(1 + ({x})) * 16))"
 
-def _first_assignee_expression() -> str | None:
-	"""The column's generation expression as MariaDB keeps it, or None without the column."""
-	row = frappe.db.sql(
-		"""select generation_expression from information_schema.columns where table_schema = database()
-		and table_name = 'tabIssue' and column_name = %s""",
-		FIRST_ASSIGNEE_COLUMN,
+# The generated columns of Issue: name -> (type, expression).
+# Not Custom Fields: nobody edits them; Frappe leaves columns it does not know alone, and its inserts and
+# updates never name them. Each column's comment carries a hash of its definition, so a changed
+# definition replaces the column on migrate (`ensure_generated_columns`).
+GENERATED_COLUMNS = {
+	FIRST_ASSIGNEE_COLUMN: ("varchar(140)", FIRST_ASSIGNEE_SQL),
+	"sp_first_response_s": ("decimal(21,9)", FIRST_RESPONSE_SQL),  # as first_response_time (Duration)
+	"sp_resolution_s": ("bigint", RESOLUTION_SQL),
+	# Of the base columns, not of the measure's column: no generated column depends on another.
+	"sp_first_response_b": ("smallint", BUCKET.format(x=f"({FIRST_RESPONSE_SQL})")),
+	"sp_resolution_b": ("smallint", BUCKET.format(x=f"({RESOLUTION_SQL})")),
+}
+# A measure's bucket column (distribution reads it from the index instead of computing a logarithm).
+BUCKET_COLUMNS = {
+	FIRST_RESPONSE_S: "`tabIssue`.sp_first_response_b",
+	RESOLUTION_S: "`tabIssue`.sp_resolution_b",
+}
+
+
+def _column_comment(sql_type: str, expression: str) -> str:
+	return "support_plus " + hashlib.sha1(f"{sql_type} {expression}".encode()).hexdigest()[:12]
+
+
+def _generated_columns_on_site() -> dict:
+	"""Our generated columns on the site's Issue table: name -> comment."""
+	return dict(
+		frappe.db.sql(
+			"""select column_name, column_comment from information_schema.columns
+			where table_schema = database() and table_name = 'tabIssue' and column_name in %s""",
+			[tuple(GENERATED_COLUMNS)],
+		)
 	)
-	return (row[0][0] or "") if row else None
 
 
-def _has_first_assignee_column() -> bool:
-	return _first_assignee_expression() is not None
-
-
-def ensure_first_assignee_column() -> None:
-	expression = _first_assignee_expression()
-	if expression is not None and "json_valid" not in expression.lower():
-		drop_first_assignee_column()  # made by an earlier version without the json_valid guard
-		expression = None
-	if expression is None:
+def ensure_generated_columns() -> None:
+	"""The generated columns as defined above; when one is missing or its definition changed, all of them
+	are made again (with their indexes). VIRTUAL columns cost no table copy."""
+	on_site = _generated_columns_on_site()
+	wanted = {name: _column_comment(*definition) for name, definition in GENERATED_COLUMNS.items()}
+	if on_site == wanted:
+		return
+	drop_generated_columns()
+	for name, (sql_type, expression) in GENERATED_COLUMNS.items():
 		frappe.db.sql_ddl(
-			f"alter table `tabIssue` add column `{FIRST_ASSIGNEE_COLUMN}` varchar(140)"
-			f" as ({FIRST_ASSIGNEE_SQL}) virtual"
+			f"alter table `tabIssue` add column `{name}` {sql_type} as ({expression}) virtual"
+			f" comment '{wanted[name]}'"
 		)
 
 
-def drop_first_assignee_column() -> None:
-	"""Uninstall (its indexes go with it)."""
-	for name, columns in INDEXES.items():
-		if FIRST_ASSIGNEE_COLUMN in columns and frappe.db.has_index("tabIssue", name):
-			frappe.db.sql_ddl(f"alter table `tabIssue` drop index `{name}`")
-	if _has_first_assignee_column():
-		frappe.db.sql_ddl(f"alter table `tabIssue` drop column `{FIRST_ASSIGNEE_COLUMN}`")
+def drop_generated_columns() -> None:
+	"""The generated columns and every index on them (also on uninstall)."""
+	on_site = _generated_columns_on_site()
+	if not on_site:
+		return
+	for (index,) in frappe.db.sql(
+		"""select distinct index_name from information_schema.statistics
+		where table_schema = database() and table_name = 'tabIssue' and column_name in %s""",
+		[tuple(on_site)],
+	):
+		frappe.db.sql_ddl(f"alter table `tabIssue` drop index `{index}`")
+	for name in reversed(list(GENERATED_COLUMNS)):
+		if name in on_site:
+			frappe.db.sql_ddl(f"alter table `tabIssue` drop column `{name}`")
+
+
+# Covering indexes: the period queries read only the index, not the wide Issue rows (with a million
+# tickets the rows do not fit in MariaDB's buffer pool, the indexes do). Each has two columns or more:
+# Frappe's schema sync drops a one-column index on a field that is not a search index.
+INDEXES = {
+	"sp_analytics_state": ["status", "docstatus", "sla_health", "is_overdue", "creation"],
+	# Opened in the period: support_kpis, SLA Breach Analysis, first response percentiles, Ticket Volume.
+	"sp_analytics_opened": [
+		"creation",
+		"docstatus",
+		"priority",
+		"sp_first_response_b",
+		"sp_first_response_s",
+		"response_by",
+		"first_responded_on",
+		"resolution_by",
+		"resolution_date",
+	],
+	# Resolved in the period: support_kpis, resolution percentiles, Customer Satisfaction.
+	"sp_analytics_resolved": [
+		"resolved_on",
+		"docstatus",
+		"sp_resolution_b",
+		"sp_resolution_s",
+		"customer_rating",
+	],
+	# The values of a few buckets (distribution's second pass reads only those).
+	"sp_analytics_first_response_rank": [
+		"sp_first_response_b",
+		"sp_first_response_s",
+		"creation",
+		"docstatus",
+	],
+	"sp_analytics_resolution_rank": ["sp_resolution_b", "sp_resolution_s", "resolved_on", "docstatus"],
+	"sp_analytics_closed": ["closed_on", "docstatus"],
+	"sp_analytics_team": ["support_team", "creation"],
+	"sp_analytics_customer": ["customer", "creation", "serial_no", "issue_type"],  # Repeat Issues
+	# Technician Scorecard: per first assignee, every measure it averages, without reading the rows.
+	"sp_analytics_agent": [
+		"creation",
+		"docstatus",
+		FIRST_ASSIGNEE_COLUMN,
+		"sp_first_response_s",
+		"sp_resolution_s",
+		"first_responded_on",
+		"response_by",
+		"customer_rating",
+		"reopen_count",
+	],
+	# Tickets by Product and Category.
+	"sp_analytics_product": [
+		"creation",
+		"docstatus",
+		"item_code",
+		"issue_type",
+		"status",
+		"sp_resolution_s",
+		"customer_rating",
+	],
+	# SLA Compliance: the clocks by the day the SLA started (support_plus.sla.health's columns).
+	"sp_analytics_sla": [
+		"service_level_agreement_creation",
+		"status",
+		"service_level_agreement",
+		"on_hold_since",
+		"sla_clock_origin",
+		"first_responded_on",
+		"response_by",
+		"resolution_date",
+		"resolution_by",
+		"priority",
+	],
+}
+
+
+def _index_columns(name: str) -> list[str]:
+	return [
+		column
+		for (column,) in frappe.db.sql(
+			"""select column_name from information_schema.statistics where table_schema = database()
+			and table_name = 'tabIssue' and index_name = %s order by seq_in_index""",
+			name,
+		)
+	]
 
 
 def ensure_indexes() -> None:
-	"""Install/migrate: the first-assignee column and the columns the numbers select on."""
-	ensure_first_assignee_column()
+	"""Install/migrate: the generated columns, and the indexes as defined (an index whose columns changed
+	is made again)."""
+	ensure_generated_columns()
 	for name, columns in INDEXES.items():
-		frappe.db.add_index("Issue", columns, index_name=name)
+		on_site = _index_columns(name)
+		if on_site == columns:
+			continue
+		if on_site:
+			frappe.db.sql_ddl(f"alter table `tabIssue` drop index `{name}`")
+		frappe.db.sql_ddl(
+			"alter table `tabIssue` add index `{}` ({})".format(name, ", ".join(f"`{c}`" for c in columns))
+		)
 
 
 # Report building blocks: the groupings every analytics report offers, and the scope of its filters.
@@ -428,31 +559,29 @@ def report_scope(filters: dict) -> Scope:
 	)
 
 
-# Percentiles without a window sort: a histogram of each group's values in buckets of about 4.4 % (the
-# bucket rises with the value, so buckets in order hold the values in order), then only the values of
-# the buckets the wanted ranks fall in. Negative values (bad data) get buckets below zero.
-BUCKET = "if({x} < 0, -1 - floor(log2(1 - ({x})) * 16), floor(log2(1 + ({x})) * 16))"
 PERCENTILES = (("median", 0.5), ("p90", 0.9))
 
 
 def distribution(scope: Scope, measure: str, date_column: str, group: str) -> dict:
 	"""Per group, of the tickets whose `date_column` is in the period and that have the measure: count,
 	average, median and 90th percentile, exactly as PERCENTILE_CONT computes them (linear interpolation
-	between the values of 0-based ranks floor and ceil of p x (n - 1)), in two scans of the covering
-	index and no sort of the rows: the histogram (per group and bucket: count, sum), then the values of
-	the few buckets that hold the wanted ranks. Its time grows with the rows; PERCENTILE_CONT's windows
-	grow faster (3.3 s for one distribution at a million tickets, sort buffer size made no difference).
+	between the values of 0-based ranks floor and ceil of p x (n - 1)), with no sort of the rows: the
+	histogram (per group and bucket: count, sum) from one scan of the covering index, then the values of
+	only the few buckets that hold the wanted ranks, a range of the (bucket, value) index. PERCENTILE_CONT's
+	windows cost 3.3 s for one distribution at a million tickets, this about a third of it.
 	test_analytics_dashboard checks both forms give the same numbers."""
 	where, params = ticket_conditions(scope)
-	bucket = BUCKET.format(x=measure)
+	bucket = BUCKET_COLUMNS.get(measure) or BUCKET.format(x=measure)
 	rows_in = f"""from `tabIssue`
 		where `tabIssue`.{date_column} >= %(start)s and `tabIssue`.{date_column} < %(end)s
 			and {measure} is not null and {where}"""
 	histogram: dict = {}
+	histogram_count: dict = {}  # (group, bucket) -> count
 	for g, b, count, total in frappe.db.sql(
 		f"select {group}, {bucket}, count(*), sum({measure}) {rows_in} group by 1, 2", params
 	):
 		histogram.setdefault(g, []).append((int(b), int(count), total))
+		histogram_count[(g, int(b))] = int(count)
 	wanted: dict = {}  # (group, bucket) -> rank of its first value
 	ranks: dict = {}  # group -> {label: (low rank, high rank, fraction)}
 	out = {}
@@ -472,17 +601,23 @@ def distribution(scope: Scope, measure: str, date_column: str, group: str) -> di
 			for rank in (low, high):
 				first, b = firsts[bisect.bisect_right(firsts, (rank, math.inf)) - 1]
 				wanted[(g, b)] = first
-	values: dict = {}
+	values: dict = {}  # (group, bucket) -> its values in order
 	if wanted:
-		for g, b, x in frappe.db.sql(
-			f"""select * from (select {group} as g, {bucket} as b, {measure} as x {rows_in}) measured
-			where b in ({", ".join(str(b) for b in sorted({b for _g, b in wanted}))})""",
+		# Each wanted bucket's values, sorted by MariaDB and sent as one string per group and bucket (a
+		# hundred thousand rows sent one by one cost more than the scan). Without MariaDB's rowid filter:
+		# with it (a filter such as the customer's beside the bucket range) MariaDB 10.11 left out the last
+		# group of GROUP_CONCAT (and of JSON_ARRAYAGG), not of COUNT.
+		in_buckets = ", ".join(str(b) for b in sorted({b for _g, b in wanted}))
+		for g, b, listed in frappe.db.sql(
+			f"""set statement group_concat_max_len = 4294967295, optimizer_switch = 'rowid_filter=off' for
+			select {group}, {bucket}, group_concat({measure} order by {measure})
+			{rows_in} and {bucket} in ({in_buckets}) group by 1, 2""",
 			params,
 		):
 			if (g, int(b)) in wanted:
-				values.setdefault((g, int(b)), []).append(x)
-		for xs in values.values():
-			xs.sort()
+				values[(g, int(b))] = listed.split(",")
+		if set(values) != set(wanted) or any(len(xs) != histogram_count[key] for key, xs in values.items()):
+			frappe.throw(_("MariaDB did not return every value a percentile needs."))
 	by_rank = {
 		g: sorted((first, b) for (group_key, b), first in wanted.items() if group_key == g) for g in out
 	}

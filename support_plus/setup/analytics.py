@@ -54,7 +54,7 @@ def apply_analytics() -> None:
 
 def remove_analytics() -> None:
 	desk_views.remove_analytics()
-	kpis.drop_first_assignee_column()
+	kpis.drop_generated_columns()
 	for key, *_rest in CARDS:
 		frappe.delete_doc_if_exists("Number Card", card_name(key), force=True)
 	for _key, name, _type, _width in CHARTS:

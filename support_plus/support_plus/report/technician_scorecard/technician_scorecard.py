@@ -18,7 +18,7 @@ def execute(filters=None):
 	where, params = kpis.ticket_conditions(scope)
 	data = frappe.db.sql(
 		f"""select {kpis.AGENT} as agent, count(*) as tickets,
-			sum(`tabIssue`.resolved_on is not null) as resolved,
+			sum({kpis.RESOLUTION_S} is not null) as resolved,
 			avg({kpis.FIRST_RESPONSE_S}) as first_response, avg({kpis.RESOLUTION_S}) as resolution,
 			sum({kpis.RESPONSE_MET}) as met, sum({kpis.RESPONSE_MISSED}) as missed,
 			avg({kpis.RATING}) as csat, sum(`tabIssue`.reopen_count > 0) as reopened
