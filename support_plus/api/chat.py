@@ -2,8 +2,8 @@
 
 A guest's conversation is reached with the `secret` that `start` returned; a logged-in customer's with
 their session. Rate-limited per visitor address (conversations started) and per conversation (messages);
-the limits are site config keys `support_plus_chatstarts_per_hour` (60) and
-`support_plus_chatmessages_per_minute` (20).
+the limits are site config keys `support_plus_chat_starts_per_hour` (60) and
+`support_plus_chat_messages_per_minute` (20).
 """
 
 import frappe
@@ -13,11 +13,11 @@ from support_plus.channels import chat
 
 
 def starts_per_hour() -> int:
-	return int(frappe.conf.get("support_plus_chatstarts_per_hour") or 60)
+	return int(frappe.conf.get("support_plus_chat_starts_per_hour") or 60)
 
 
 def messages_per_minute() -> int:
-	return int(frappe.conf.get("support_plus_chatmessages_per_minute") or 20)
+	return int(frappe.conf.get("support_plus_chat_messages_per_minute") or 20)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
