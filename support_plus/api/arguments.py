@@ -21,7 +21,9 @@ def required(value, name: str):
 
 
 def json_list(value, name: str) -> list:
-	"""A list, given as a list or as its JSON text (form posts)."""
+	"""A list, given as a list (or tuple, from Python) or as its JSON text (form posts)."""
+	if isinstance(value, tuple):
+		return list(value)
 	return _parsed(value, name, list, _("{0} must be a JSON list."))
 
 
