@@ -189,6 +189,8 @@ doc_events = {
 			"support_plus.tickets.reopen.keep_status_after_message",
 			# After Frappe's and ERPNext's: response metrics at the messages' dates, in the SLA's business time.
 			"support_plus.sla.metrics.on_message",
+			# An answer to the customer (Reply to Customer, the desk's email composer): Open -> Replied.
+			"support_plus.tickets.replies.mark_replied",
 		],
 	},
 	"Email Queue": {

@@ -16,8 +16,10 @@ from support_plus.setup.my_work import ensure_my_work, remove_my_work
 from support_plus.setup.permissions import (
 	apply_desk_permissions,
 	apply_issue_permissions,
+	apply_report_roles,
 	remove_desk_permissions,
 	remove_issue_permissions,
+	remove_report_roles,
 )
 from support_plus.setup.roles import ensure_roles
 from support_plus.setup.settings import ensure_settings
@@ -46,6 +48,7 @@ def apply_all():
 	apply_customizations()
 	apply_issue_permissions()
 	apply_desk_permissions()
+	apply_report_roles()
 	ensure_settings()
 	stop_erpnext_auto_close()
 	ensure_sla_indexes()
@@ -73,6 +76,7 @@ def before_uninstall():
 	remove_customizations()
 	remove_issue_permissions()
 	remove_desk_permissions()
+	remove_report_roles()
 	remove_ticket_series()
 	remove_my_work()
 	restart_erpnext_reorder()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import frappe
 
 from support_plus.analytics import dashboard, kpis
+from support_plus.api.arguments import required
 
 
 @frappe.whitelist()
@@ -31,7 +32,7 @@ def support_tickets_dashboard(
 
 
 @frappe.whitelist(methods=["GET"])
-def dashboard_ticket(name: str) -> dict:
+def dashboard_ticket(name: str | None = None) -> dict:
 	"""One ticket for the dashboard's drawer (read permission on it needed): details, follow-ups and
 	whether the caller may add a follow-up or close it."""
-	return dashboard.ticket(name)
+	return dashboard.ticket(required(name, "name"))

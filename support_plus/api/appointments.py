@@ -5,6 +5,7 @@ from datetime import date, datetime
 import frappe
 from frappe import _
 
+from support_plus.api.arguments import json_filters
 from support_plus.dispatch import appointments
 
 
@@ -39,4 +40,4 @@ def get_calendar_events(
 ) -> list[dict]:
 	"""The desk calendar view's events (service_appointment_calendar.js): what the caller may read."""
 	frappe.has_permission("Service Appointment", "read", throw=True)
-	return appointments.calendar_events(start, end, frappe.parse_json(filters) if filters else None)
+	return appointments.calendar_events(start, end, json_filters(filters))

@@ -2,22 +2,23 @@
 
 A guest's conversation is reached with the `secret` that `start` returned; a logged-in customer's with
 their session. Rate-limited per visitor address (conversations started) and per conversation (messages);
-the limits are site config keys `support_plus_chatstarts_per_hour` (60) and
-`support_plus_chatmessages_per_minute` (20).
+the limits are site config keys `support_plus_chat_starts_per_hour` (60) and
+`support_plus_chat_messages_per_minute` (20).
 """
 
 import frappe
 from frappe.rate_limiter import rate_limit
 
+from support_plus.api.arguments import required
 from support_plus.channels import chat
 
 
 def starts_per_hour() -> int:
-	return int(frappe.conf.get("support_plus_chatstarts_per_hour") or 60)
+	return int(frappe.conf.get("support_plus_chat_starts_per_hour") or 60)
 
 
 def messages_per_minute() -> int:
-	return int(frappe.conf.get("support_plus_chatmessages_per_minute") or 20)
+	return int(frappe.conf.get("support_plus_chat_messages_per_minute") or 20)
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
@@ -29,14 +30,14 @@ def start(name: str | None = None, email: str | None = None) -> dict:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(key="conversation", limit=messages_per_minute, seconds=60)
-def send(conversation: str, text: str, secret: str | None = None) -> dict:
+def send(conversation: str | None = None, text: str | None = None, secret: str | None = None) -> dict:
 	"""The customer's message; the assistant's answers: {"status", "ticket", "messages": [{"text",
 	"options", "link"}]} (none once a person has taken over: the message goes to the ticket)."""
-	return chat.send(conversation, text, secret)
+	return chat.send(required(conversation, "conversation"), text, secret)
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET", "POST"])
-def get(conversation: str, secret: str | None = None) -> dict:
+def get(conversation: str | None = None, secret: str | None = None) -> dict:
 	"""The conversation so far (the widget polls it for a person's replies): {"status", "ticket",
 	"messages": [{"direction", "from", "text", "attachment", "sent_at", "delivery_status"}]}."""
-	return chat.history(conversation, secret)
+	return chat.history(required(conversation, "conversation"), secret)

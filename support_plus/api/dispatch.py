@@ -3,18 +3,20 @@
 import frappe
 from frappe import _
 
+from support_plus.api.arguments import required
 from support_plus.dispatch import acceptance, assignment, workload
 from support_plus.utils.roles import is_manager
 
 
-def _check_ticket(issue: str, ptype: str) -> None:
+def _check_ticket(issue: str | None, ptype: str) -> None:
+	required(issue, "issue")
 	if not frappe.db.exists("Issue", issue):
 		frappe.throw(_("Ticket {0} does not exist.").format(frappe.bold(issue)), frappe.DoesNotExistError)
 	frappe.has_permission("Issue", ptype, issue, throw=True)
 
 
 @frappe.whitelist(methods=["POST"])
-def suggest_technicians(issue: str, limit: int = 5) -> list[dict]:
+def suggest_technicians(issue: str | None = None, limit: int = 5) -> list[dict]:
 	"""The technicians who may take a ticket now, best first: [{"technician", "user", "full_name", "score",
 	"open_tickets", "capacity", "reasons"}] (see support_plus.dispatch.routing)."""
 	_check_ticket(issue, "read")
@@ -22,7 +24,7 @@ def suggest_technicians(issue: str, limit: int = 5) -> list[dict]:
 
 
 @frappe.whitelist(methods=["POST"])
-def auto_assign(issue: str) -> str | None:
+def auto_assign(issue: str | None = None) -> str | None:
 	"""Assign a ticket to the best technician and return their user; None (and a comment on the ticket
 	saying why) when nobody is eligible."""
 	_check_ticket(issue, "write")
@@ -30,19 +32,23 @@ def auto_assign(issue: str) -> str | None:
 
 
 @frappe.whitelist(methods=["POST"])
-def assign_technician(issue: str, user: str, override_reason: str | None = None) -> str:
+def assign_technician(
+	issue: str | None = None, user: str | None = None, override_reason: str | None = None
+) -> str:
 	"""Assign a ticket to a named technician: refused without a profile, when Inactive, or at capacity
 	(a Support Manager may go over capacity by giving `override_reason`, logged on the ticket)."""
 	_check_ticket(issue, "write")
-	return assignment.assign_technician(issue, user, override_reason)
+	return assignment.assign_technician(issue, required(user, "user"), override_reason)
 
 
 @frappe.whitelist(methods=["POST"])
-def respond_to_assignment(issue: str, accept: bool, reason: str | None = None) -> dict:
+def respond_to_assignment(
+	issue: str | None = None, accept: bool | None = None, reason: str | None = None
+) -> dict:
 	"""The assignee accepts or declines (with a reason) their assignment of a ticket; a declined ticket
 	goes to the next candidate. {"acceptance": "Accepted"} or {"acceptance": "Declined", "assigned_to"}."""
 	_check_ticket(issue, "read")
-	return acceptance.respond(issue, frappe.utils.sbool(accept), reason)
+	return acceptance.respond(issue, frappe.utils.sbool(required(accept, "accept")), reason)
 
 
 @frappe.whitelist(methods=["GET", "POST"])

@@ -3,13 +3,14 @@ only when the session user is its technician: any other appointment is "not foun
 
 import frappe
 
+from support_plus.api.arguments import required
 from support_plus.dispatch import field
 
 
 @frappe.whitelist(methods=["POST"])
 def set_appointment_status(
-	appointment: str,
-	status: str,
+	appointment: str | None = None,
+	status: str | None = None,
 	work_done: str | None = None,
 	time_spent_minutes: int | None = None,
 	signature: str | None = None,
@@ -20,8 +21,8 @@ def set_appointment_status(
 	(a PNG data URL) and feedback; or Cancelled / No Show with a `reason` (noted on the ticket's
 	timeline). Returns the new status."""
 	return field.set_status(
-		appointment,
-		status,
+		required(appointment, "appointment"),
+		required(status, "status"),
 		frappe.session.user,
 		work_done,
 		time_spent_minutes,
@@ -32,9 +33,11 @@ def set_appointment_status(
 
 
 @frappe.whitelist(methods=["POST"])
-def add_appointment_note(appointment: str, note: str | None = None, photos: str | list | None = None) -> None:
+def add_appointment_note(
+	appointment: str | None = None, note: str | None = None, photos: str | list | None = None
+) -> None:
 	"""A note and/or photos, `[{"filename": ..., "data": <base64>}]`, on the visit's ticket."""
-	field.add_note(appointment, frappe.session.user, note, photos)
+	field.add_note(required(appointment, "appointment"), frappe.session.user, note, photos)
 
 
 @frappe.whitelist(methods=["GET"])  # reads only

@@ -6,6 +6,7 @@ from frappe import _
 from frappe.rate_limiter import rate_limit
 from frappe.utils import escape_html, strip_html
 
+from support_plus.api.arguments import required
 from support_plus.portal.access import can_see_serial, contacts_of, customers_of, get_visible_ticket
 from support_plus.tickets import attachments as ticket_attachments
 from support_plus.tickets.conversation import post_message
@@ -22,8 +23,8 @@ def _logged_in() -> str:
 
 @frappe.whitelist(methods=["POST"])
 def create_ticket(
-	subject: str,
-	description: str,
+	subject: str | None = None,
+	description: str | None = None,
 	priority: str | None = None,
 	issue_type: str | None = None,
 	item_code: str | None = None,
@@ -78,10 +79,12 @@ def create_ticket(
 
 
 @frappe.whitelist(methods=["POST"])
-def add_comment(ticket: str, message: str, attachments: str | list | None = None) -> str:
+def add_comment(
+	ticket: str | None = None, message: str | None = None, attachments: str | list | None = None
+) -> str:
 	"""Write to support on a ticket: a message in the ticket's conversation (reopen rules apply)."""
 	user = _logged_in()
-	doc = get_visible_ticket(ticket)
+	doc = get_visible_ticket(required(ticket, "ticket"))
 	message = (message or "").strip()
 	if not message:
 		frappe.throw(_("Write a message."), frappe.MandatoryError)
@@ -93,7 +96,7 @@ def add_comment(ticket: str, message: str, attachments: str | list | None = None
 
 
 @frappe.whitelist(methods=["POST"])
-def accept_resolution(ticket: str) -> None:
+def accept_resolution(ticket: str | None = None) -> None:
 	_logged_in()
 	doc = _resolved(ticket)
 	doc.status = CLOSED
@@ -102,7 +105,7 @@ def accept_resolution(ticket: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def reject_resolution(ticket: str, reason: str) -> None:
+def reject_resolution(ticket: str | None = None, reason: str | None = None) -> None:
 	"""The problem is not solved: the ticket is reopened with the customer's reason in its conversation."""
 	_logged_in()
 	doc = _resolved(ticket)
@@ -116,19 +119,21 @@ def reject_resolution(ticket: str, reason: str) -> None:
 
 
 @frappe.whitelist(methods=["POST"])
-def rate(ticket: str, rating: int, feedback: str | None = None) -> None:
+def rate(ticket: str | None = None, rating: int | None = None, feedback: str | None = None) -> None:
 	"""1 to 5 stars and a comment, once the ticket is resolved or closed."""
 	_logged_in()
-	record_rating(get_visible_ticket(ticket), rating, feedback or "")
+	record_rating(get_visible_ticket(required(ticket, "ticket")), required(rating, "rating"), feedback or "")
 
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(limit=10, seconds=60 * 60)
-def feedback_by_link(ticket: str, token: str, feedback: str) -> None:
+def feedback_by_link(
+	ticket: str | None = None, token: str | None = None, feedback: str | None = None
+) -> None:
 	"""The comment after a star link of the resolution email (no login: the link's token proves it)."""
-	check_feedback_token(ticket, token)
+	check_feedback_token(required(ticket, "ticket"), required(token, "token"))
 	doc = frappe.get_doc("Issue", ticket)
-	record_rating(doc, doc.customer_rating or 0, feedback)
+	record_rating(doc, doc.customer_rating or 0, feedback or "")
 
 
 @frappe.whitelist()
@@ -145,8 +150,8 @@ def download_attachment(file: str | None = None) -> None:
 	ticket_attachments.send_as_download(frappe.get_doc("File", file))
 
 
-def _resolved(ticket: str):
-	doc = get_visible_ticket(ticket)
+def _resolved(ticket: str | None):
+	doc = get_visible_ticket(required(ticket, "ticket"))
 	if doc.status != RESOLVED:
 		frappe.throw(_("Ticket {0} is {1}, not resolved.").format(doc.name, _(doc.status)))
 	return doc

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import frappe
 from frappe import _
 
+from support_plus.api.arguments import required
 from support_plus.api.requested_time import requested_time
 from support_plus.sla import escalation
 from support_plus.sla.sweep import sla_sweep as run_sweep
@@ -13,9 +14,9 @@ from support_plus.utils.roles import is_manager
 
 
 @frappe.whitelist(methods=["POST"])
-def escalate(issue: str, reason: str, to_user: str | None = None) -> str:
+def escalate(issue: str | None = None, reason: str | None = None, to_user: str | None = None) -> str:
 	"""Escalate a ticket by hand (optionally to a user); returns the Issue Escalation. The SLA clock runs on."""
-	return escalation.escalate(issue, reason, to_user)
+	return escalation.escalate(required(issue, "issue"), reason, to_user)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -28,7 +29,9 @@ def sla_sweep(now: str | datetime | date | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def reset_service_level_agreement(doctype: str, docname: str, reason: str, user: str | None = None) -> None:
+def reset_service_level_agreement(
+	doctype: str | None = None, docname: str | None = None, reason: str | None = None, user: str | None = None
+) -> None:
 	"""Restart a ticket's SLA clock. Replaces ERPNext's, which trusted `user` from the request and checked
 	no permission: Support or System Manager with write access, when Support Settings allow resets."""
 	if doctype != "Issue":
@@ -40,7 +43,7 @@ def reset_service_level_agreement(doctype: str, docname: str, reason: str, user:
 	reason = (reason or "").strip()
 	if not reason:
 		frappe.throw(_("Give a reason to reset the SLA."), title=_("Reason Required"))
-	doc = frappe.get_doc("Issue", docname)
+	doc = frappe.get_doc("Issue", required(docname, "docname"))
 	doc.check_permission("write")
 	doc.update(
 		{

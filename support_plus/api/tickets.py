@@ -1,12 +1,12 @@
 """Ticket actions of the public API. Every function checks the caller's permissions."""
 
-import json
 from datetime import date, datetime
 
 import frappe
 from frappe import _
 from frappe.utils import getdate
 
+from support_plus.api.arguments import json_list, required
 from support_plus.api.requested_time import requested_time
 from support_plus.dispatch import assignment
 from support_plus.tickets import auto_close as auto_closing
@@ -16,9 +16,11 @@ from support_plus.utils.roles import is_manager
 
 
 @frappe.whitelist(methods=["POST"])
-def add_follow_up(issue: str, note: str, follow_up_date: str | date | datetime | None = None) -> str:
+def add_follow_up(
+	issue: str | None = None, note: str | None = None, follow_up_date: str | date | datetime | None = None
+) -> str:
 	"""Add a follow-up note (and optionally the date of the next action) to a ticket; return its name."""
-	if not frappe.db.exists("Issue", issue):
+	if not frappe.db.exists("Issue", required(issue, "issue")):
 		frappe.throw(_("Ticket {0} does not exist.").format(frappe.bold(issue)), frappe.DoesNotExistError)
 	frappe.has_permission("Issue Follow Up", "create", throw=True)
 	return (
@@ -37,7 +39,7 @@ def add_follow_up(issue: str, note: str, follow_up_date: str | date | datetime |
 
 @frappe.whitelist(methods=["POST"])
 def bulk_update(
-	issues: list[str] | str,
+	issues: list[str] | str | None = None,
 	status: str | None = None,
 	priority: str | None = None,
 	assign_to: str | None = None,
@@ -54,7 +56,9 @@ def bulk_update(
 	Returns {"updated": [...], "failed": [{"issue", "error"}]}, or {"queued": true, "job_id": ...} when
 	more than 500 tickets go to a background job (its outcome arrives as a notification).
 	"""
-	names = json.loads(issues) if isinstance(issues, str) else list(issues)
+	names = json_list(required(issues, "issues"), "issues")
+	if not all(isinstance(name, str) for name in names):
+		frappe.throw(_("{0} must be a list of ticket names.").format(frappe.bold("issues")))
 	names = list(dict.fromkeys(names))  # once each, in the given order
 	values = {
 		"status": status,
@@ -86,21 +90,21 @@ def bulk_update(
 
 
 @frappe.whitelist(methods=["POST"])
-def set_status(name: str, status: str) -> None:
+def set_status(name: str | None = None, status: str | None = None) -> None:
 	"""Replaces ERPNext's unguarded `issue.set_status`: a checked, validated save."""
-	bulk.update_ticket(name, {"status": status})
+	bulk.update_ticket(required(name, "name"), {"status": required(status, "status")})
 
 
 @frappe.whitelist(methods=["POST"])
-def set_multiple_status(names: str | list[str], status: str) -> dict:
+def set_multiple_status(names: str | list[str] | None = None, status: str | None = None) -> dict:
 	"""Replaces ERPNext's unguarded `issue.set_multiple_status` (list view action)."""
-	return bulk_update(names, status=status)
+	return bulk_update(names, status=required(status, "status"))
 
 
 @frappe.whitelist(methods=["POST"])
-def reopen(issue: str, reason: str) -> None:
+def reopen(issue: str | None = None, reason: str | None = None) -> None:
 	"""Reopen a Closed, Cancelled or Resolved ticket; Support Manager or System Manager only."""
-	reopening.reopen(issue, reason)
+	reopening.reopen(required(issue, "issue"), reason)
 
 
 @frappe.whitelist(methods=["POST"])
@@ -113,15 +117,17 @@ def auto_close(now: str | datetime | date | None = None) -> dict:
 
 
 @frappe.whitelist(methods=["POST"])
-def create_ticket_from_project(project: str, subject: str, description: str | None = None) -> str:
+def create_ticket_from_project(
+	project: str | None = None, subject: str | None = None, description: str | None = None
+) -> str:
 	"""Open a ticket for a project (its customer filled in); returns the ticket number."""
 	frappe.has_permission("Issue", "create", throw=True)
-	return intake.create_from_project(project, subject, description)
+	return intake.create_from_project(required(project, "project"), required(subject, "subject"), description)
 
 
 @frappe.whitelist(methods=["POST"])
 def create_phone_ticket(
-	subject: str,
+	subject: str | None = None,
 	customer: str | None = None,
 	contact_phone: str | None = None,
 	priority: str | None = None,
@@ -137,7 +143,7 @@ def create_phone_ticket(
 	`new_contact_name` and `new_contact_email` (Contact create permission). The caller is assigned."""
 	frappe.has_permission("Issue", "create", throw=True)
 	return intake.create_phone_ticket(
-		subject,
+		required(subject, "subject"),
 		customer,
 		contact_phone,
 		priority,
@@ -150,17 +156,17 @@ def create_phone_ticket(
 
 
 @frappe.whitelist(methods=["GET", "POST"])
-def find_callers(phone: str) -> list[dict]:
+def find_callers(phone: str | None = None) -> list[dict]:
 	"""The Contacts whose phone or mobile number is `phone` (compared by digits, the last 9), each with its
 	customers: [{"contact", "full_name", "email_id", "phone", "customers"}]. For support staff who open
 	tickets and read contacts."""
 	frappe.has_permission("Issue", "create", throw=True)
 	frappe.has_permission("Contact", "read", throw=True)
-	return callers.find_contacts(phone)
+	return callers.find_contacts(required(phone, "phone"))
 
 
 @frappe.whitelist(methods=["POST"])
-def reply_to_customer(issue: str, message: str) -> str:
+def reply_to_customer(issue: str | None = None, message: str | None = None) -> str:
 	"""Post a public reply on a ticket and email it to the customer (support staff with write access to the
 	ticket); an Open ticket becomes Replied. Returns the Communication's name."""
-	return replies.reply_to_customer(issue, message)
+	return replies.reply_to_customer(required(issue, "issue"), message)

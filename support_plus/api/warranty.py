@@ -5,17 +5,18 @@ from datetime import date, datetime
 import frappe
 from frappe import _
 
+from support_plus.api.arguments import required
 from support_plus.warranty import claims, coverage, history
 
 
 @frappe.whitelist(methods=["POST"])
-def warranty_status(serial_no: str, on_date: str | date | datetime | None = None) -> dict:
+def warranty_status(serial_no: str | None = None, on_date: str | date | datetime | None = None) -> dict:
 	"""What a serial number is entitled to on `on_date` (default today): {"serial_no", "item_code",
 	"customer", "status", "warranty_expiry_date", "contract", "contract_type", "contract_end",
 	"covers_parts", "covers_labour"}; status is Under Warranty, Under Contract, Out of Warranty or Unknown
 	(support_plus.warranty.coverage has the rule). Needs read access to the serial number."""
 	day = coverage.as_date(on_date)
-	serial = coverage.get_serial(serial_no)
+	serial = coverage.get_serial(required(serial_no, "serial_no"))
 	_check_serial_read(serial.name)
 	return coverage.coverage(serial.name, day, serial)
 
@@ -49,11 +50,12 @@ def _check_serial_read(name: str) -> None:
 
 @frappe.whitelist(methods=["POST"])
 def create_warranty_claim(
-	issue: str, complaint: str | None = None, override_reason: str | None = None
+	issue: str | None = None, complaint: str | None = None, override_reason: str | None = None
 ) -> str:
 	"""Make an ERPNext Warranty Claim from a ticket with a serial number and return its name (write access
 	to the ticket). A serial that is not covered is refused unless a Support Manager gives
 	`override_reason` (logged on the ticket and the claim)."""
+	required(issue, "issue")
 	if not isinstance(issue, str) or not frappe.db.exists("Issue", issue):
 		frappe.throw(_("Ticket {0} does not exist.").format(frappe.bold(issue)), frappe.DoesNotExistError)
 	frappe.has_permission("Issue", "write", issue, throw=True)

@@ -52,7 +52,7 @@ def list_equipment(search: str | None = None, page: int = 1) -> dict:
 		.orderby(sn.delivered_on, order=frappe.qb.desc)
 		.orderby(sn.name)
 	)
-	rows, total, pages = one_page(query, sn, where, page)
+	rows, total, pages, page = one_page(query, sn, where, page)
 	serials = [{**row, **_coverage_view(coverage.coverage(row.name, serial=row))} for row in rows]
 	return {"serials": serials, "total": total, "page": page, "pages": pages}
 

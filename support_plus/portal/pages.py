@@ -17,6 +17,8 @@ from support_plus.tickets.conversation import conversation_query
 from support_plus.tickets.lifecycle import ACTIVE, STATUSES
 
 PAGE_SIZE = 20
+# Beyond any customer's list: a larger page number is past the end without asking the database for it.
+MAX_PAGE = 10**9
 
 
 def require_login(route: str) -> None:
@@ -52,7 +54,7 @@ def list_tickets(
 		.where(where)
 		.orderby(issue.creation, order=frappe.qb.desc)
 	)
-	rows, total, pages = one_page(query, issue, where, page)
+	rows, total, pages, page = one_page(query, issue, where, page)
 	dates, labels = {}, {}
 	for row in rows:  # display values once per distinct value, not once per row in the template
 		if row.opening_date not in dates:
@@ -64,22 +66,33 @@ def list_tickets(
 	return {"tickets": rows, "total": total, "page": page, "pages": pages}
 
 
-def one_page(query, table, where, page: int) -> tuple[list, int, int]:
-	"""Page `page` (PAGE_SIZE rows) of `query` on `table` filtered by `where`: (rows, total, pages). The total
-	comes in the same round trip (a window count); only a page past the end counts on its own."""
-	rows = (
+def one_page(query, table, where, page: int) -> tuple[list, int, int, int]:
+	"""Page `page` (PAGE_SIZE rows) of `query` on `table` filtered by `where`: (rows, total, pages, page). The
+	total comes in the same round trip (a window count); only a page past the end counts on its own and is
+	answered with the last page (a page number from the query string may be anything: MariaDB refuses an
+	offset past 2^64 with an error)."""
+	page = max(1, page)
+	rows = _page_rows(query, table, page) if page <= MAX_PAGE else []
+	if rows:
+		total = rows[0].total
+	else:
+		total = frappe.qb.from_(table).select(Count("*")).where(where).run()[0][0]
+	pages = max(1, ceil(total / PAGE_SIZE))
+	if not rows and page > pages:
+		page = pages
+		rows = _page_rows(query, table, page) if total else []
+	for row in rows:
+		del row["total"]
+	return rows, total, pages, page
+
+
+def _page_rows(query, table, page: int) -> list:
+	return (
 		query.select(an.Count(table.name).over().as_("total"))
 		.limit(PAGE_SIZE)
 		.offset((page - 1) * PAGE_SIZE)
 		.run(as_dict=True)
 	)
-	if rows:
-		total = rows[0].total
-	else:
-		total = frappe.qb.from_(table).select(Count("*")).where(where).run()[0][0]
-	for row in rows:
-		del row["total"]
-	return rows, total, max(1, ceil(total / PAGE_SIZE))
 
 
 def ticket_view(name: str) -> dict:

@@ -8,6 +8,9 @@ rows (Support Team) are kept as they are.
 escalation rule links to (ERPNext gives most of them to System Manager only, so an agent could not pick
 a priority, open a customer or load the Issue form without "No permission for Support Settings").
 These rights are only ever added to what a role has; uninstall takes back exactly what was added.
+
+`REPORT_ROLES` lets the support roles run ERPNext's own support reports (a Custom Role per report, the
+record Frappe's "Role Permission for Page and Report" keeps), undone on uninstall the same way.
 """
 
 import frappe
@@ -90,6 +93,18 @@ DESK_PERMISSIONS = {
 }
 DESK_PTYPES = ("select", "read", "report", "write", "create")
 
+# ERPNext's own support reports (seed 000 lists them) read the metrics support_plus fills
+# (support_plus.sla.metrics); ERPNext gives them to its "Support Team" role only. The roles that run
+# support_plus's own ticket reports run these too, through each report's Custom Role (Frappe's "Role
+# Permission for Page and Report": when a report has one, its roles replace the report's own).
+ERPNEXT_SUPPORT_REPORTS = (
+	"Issue Analytics",
+	"Issue Summary",
+	"First Response Time for Issues",
+	"Support Hour Distribution",
+)
+REPORT_ROLES = dict.fromkeys(ERPNEXT_SUPPORT_REPORTS, SUPPORT_ROLES)
+
 
 def apply_issue_permissions() -> None:
 	setup_custom_perms("Issue")  # copies ERPNext's standard rows once, so they keep applying
@@ -143,6 +158,55 @@ def remove_desk_permissions() -> None:
 		if _rows("Custom DocPerm", doctype) == _rows("DocPerm", doctype):
 			frappe.db.delete("Custom DocPerm", {"parent": doctype})
 		frappe.clear_cache(doctype=doctype)
+
+
+def apply_report_roles() -> None:
+	"""Install/migrate: add REPORT_ROLES to each report's Custom Role, made from the report's own roles the
+	first time; roles an administrator set there are kept."""
+	for report, roles in REPORT_ROLES.items():
+		if not frappe.db.exists("Report", report):
+			continue
+		name = frappe.db.get_value("Custom Role", {"report": report})
+		if name:
+			doc = frappe.get_doc("Custom Role", name)
+		else:
+			doc = frappe.get_doc({"doctype": "Custom Role", "report": report})
+			for role in _report_own_roles(report):
+				doc.append("roles", {"role": role})
+		have = {row.role for row in doc.roles}
+		missing = [role for role in roles if role not in have]
+		for role in missing:
+			doc.append("roles", {"role": role})
+		if missing or doc.is_new():
+			doc.save(ignore_permissions=True)
+	_clear_allowed_reports_cache()
+
+
+def remove_report_roles() -> None:
+	"""Uninstall: take REPORT_ROLES out of the reports' Custom Roles; one left with exactly the report's own
+	roles is deleted (the report is back to what ERPNext gives)."""
+	for report, roles in REPORT_ROLES.items():
+		name = frappe.db.get_value("Custom Role", {"report": report})
+		if not name:
+			continue
+		doc = frappe.get_doc("Custom Role", name)
+		doc.set("roles", [row for row in doc.roles if row.role not in roles])
+		if {row.role for row in doc.roles} == set(_report_own_roles(report)):
+			frappe.delete_doc("Custom Role", name, ignore_permissions=True, force=True)
+		else:
+			doc.save(ignore_permissions=True)
+	_clear_allowed_reports_cache()
+
+
+def _report_own_roles(report: str) -> list[str]:
+	return frappe.get_all(
+		"Has Role", filters={"parent": report, "parenttype": "Report"}, pluck="role", order_by="idx"
+	)
+
+
+def _clear_allowed_reports_cache() -> None:
+	"""The desk's list of a user's reports (frappe.boot, kept per user for 6 hours)."""
+	frappe.cache.delete_keys("user:*:has_role:Report")
 
 
 def _insert_row(doctype: str, role: str, values: dict) -> None:

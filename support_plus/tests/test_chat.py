@@ -274,6 +274,19 @@ class TestHoursAndAccess(ChatTestCase):
 			"DoesNotExistError",
 		)
 
+	def test_the_limits_are_the_site_config_keys_the_readme_names(self):
+		from support_plus.api import chat as chat_api
+
+		self.assertEqual((chat_api.starts_per_hour(), chat_api.messages_per_minute()), (60, 20))
+		conf = frappe.local.conf
+		try:
+			conf["support_plus_chat_starts_per_hour"] = 3
+			conf["support_plus_chat_messages_per_minute"] = 2
+			self.assertEqual((chat_api.starts_per_hour(), chat_api.messages_per_minute()), (3, 2))
+		finally:
+			conf.pop("support_plus_chat_starts_per_hour", None)
+			conf.pop("support_plus_chat_messages_per_minute", None)
+
 
 class TestBooking(ChatTestCase):
 	@classmethod

@@ -147,3 +147,76 @@ class TestDeskPermissions(SupportTestCase):
 		self.assertEqual(
 			frappe.get_all("Has Role", filters={"parent": email}, pluck="role"), ["Support Agent"]
 		)
+
+
+class TestReportsByRole(SupportTestCase):
+	"""Frappe's query report runs a report for a user in its roles (or its Custom Role) with "report" on its
+	reference doctype; run here through frappe.desk.query_report.run, the desk's own call."""
+
+	def run_as(self, user, report, **filters):
+		from frappe.desk.query_report import run
+		from frappe.utils import add_days, today
+
+		frappe.set_user(user)
+		try:
+			base = {
+				"from_date": add_days(today(), -30),
+				"to_date": today(),
+				"company": frappe.defaults.get_global_default("company"),
+			}
+			return run(report, filters={**base, **filters})
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_service_revenue_runs_for_managers_and_accounts_and_opens_no_invoice(self):
+		for user in (MANAGER, FINANCE):
+			self.assertIn("result", self.run_as(user, "Service Revenue"), user)
+		for user in (AGENT, VIEWER, SALES):
+			with self.assertRaises(frappe.PermissionError, msg=user):
+				self.run_as(user, "Service Revenue")
+		# The manager reads revenue through the report only: no invoice list, form or print.
+		frappe.set_user(MANAGER)
+		for ptype in ("select", "read", "report", "print"):
+			self.assertFalse(frappe.has_permission("Sales Invoice", ptype), ptype)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_list("Sales Invoice", fields=["name", "grand_total"])
+
+	def test_erpnexts_support_reports_run_for_the_support_roles(self):
+		from support_plus.setup.permissions import ERPNEXT_SUPPORT_REPORTS
+
+		filters = {"based_on": "Customer", "range": "Monthly"}
+		for report in ERPNEXT_SUPPORT_REPORTS:
+			for user in (MANAGER, AGENT, VIEWER):
+				self.assertIn("result", self.run_as(user, report, **filters), f"{report} as {user}")
+			with self.assertRaises(frappe.PermissionError, msg=report):
+				self.run_as(SALES, report, **filters)  # not a support role: ERPNext's own rule stands
+
+	def test_report_roles_are_added_once_and_taken_back_on_uninstall(self):
+		from support_plus.setup.permissions import (
+			ERPNEXT_SUPPORT_REPORTS,
+			REPORT_ROLES,
+			apply_report_roles,
+			remove_report_roles,
+		)
+
+		def roles(report):
+			name = frappe.db.get_value("Custom Role", {"report": report})
+			return name and sorted(frappe.get_all("Has Role", filters={"parent": name}, pluck="role"))
+
+		installed = {report: roles(report) for report in ERPNEXT_SUPPORT_REPORTS}
+		for report in ERPNEXT_SUPPORT_REPORTS:
+			self.assertEqual(
+				installed[report],
+				sorted(
+					{*(row.role for row in frappe.get_doc("Report", report).roles), *REPORT_ROLES[report]}
+				),
+				report,
+			)
+		apply_report_roles()
+		self.assertEqual({report: roles(report) for report in ERPNEXT_SUPPORT_REPORTS}, installed)
+		remove_report_roles()
+		self.assertEqual(
+			{report: roles(report) for report in ERPNEXT_SUPPORT_REPORTS}, dict.fromkeys(installed)
+		)
+		apply_report_roles()
+		self.assertEqual({report: roles(report) for report in ERPNEXT_SUPPORT_REPORTS}, installed)

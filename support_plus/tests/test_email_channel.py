@@ -300,6 +300,35 @@ class TestCustomerEmails(EmailChannelTestCase):
 		self.set_status("Replied")  # comes with the reply itself: no email of its own
 		self.assertEqual(self.new_emails(), [])
 
+	def test_an_answer_from_the_desks_email_composer_makes_the_ticket_replied(self):
+		"""The desk's timeline -> New Email is Frappe's communication.email.make; only a person's answer to
+		the customer counts, as with Reply to Customer."""
+		from frappe.core.doctype.communication.email import make
+
+		def write(recipients, content, **kwargs):
+			return make(
+				doctype="Issue",
+				name=self.ticket,
+				recipients=recipients,
+				subject=f"Re: {self.ticket}",
+				content=content,
+				send_email=1,
+				**kwargs,
+			)["name"]
+
+		frappe.set_user(AGENT)
+		write(BUYER, "<p>Your ticket is being looked at.</p>", communication_type="Automated Message")
+		write("Parts Desk <parts@supplier.example>", "<p>Do you have a frother in stock?</p>")
+		self.assertEqual(frappe.db.get_value("Issue", self.ticket, "status"), "Open", "no answer yet")
+		answer = write(f"Bea Buyer <{BUYER}>", "<p>Try the other outlet.</p>")
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Issue", self.ticket, "status"), "Replied")
+		self.assertIn(answer, {row.communication for row in self.new_emails()}, "emailed to the customer")
+
+		answered = frappe.db.get_value("Communication", answer, "message_id")
+		self.receive(raw_email("Re: Milk frother broken", headers={"In-Reply-To": f"<{answered}>"}))
+		self.assertEqual(frappe.db.get_value("Issue", self.ticket, "status"), "Open")
+
 	def test_no_email_about_the_customers_own_change(self):
 		frappe.db.set_value("Issue", self.ticket, "status", "Pending Customer")
 		self.set_status("On Hold", user=BUYER)

@@ -63,6 +63,8 @@ class TestInstall(FrappeTestCase):
 			self.assertFalse(frappe.db.exists("Custom DocPerm", {"parent": "Issue Priority"}))
 			self.assertFalse(frappe.has_permission("Customer", "read", user=AGENT))
 			self.assertTrue(frappe.has_permission("Customer", "read", user=FINANCE))
+			# ERPNext's support reports are back to ERPNext's roles (their Custom Roles held only ours).
+			self.assertFalse(frappe.db.exists("Custom Role", {"report": "Issue Summary"}))
 			# The analytics cards and charts leave the Support workspace with the app.
 			self.assertFalse(frappe.db.exists("Number Card", card_name("open")))
 			self.assertNotIn("sp-analytics-", frappe.db.get_value("Workspace", "Support", "content"))
@@ -97,6 +99,8 @@ class TestInstall(FrappeTestCase):
 			self.assertTrue(frappe.db.exists("Issue Priority", priority))
 		self.assertTrue(frappe.has_permission("Customer", "read", user=AGENT))
 		self.assertTrue(frappe.has_permission("Issue Priority", "select", user=FINANCE))
+		report_roles = frappe.get_doc("Custom Role", {"report": "Issue Summary"}).roles
+		self.assertIn("Support Manager", [row.role for row in report_roles])
 		# The workspace has its number cards and charts again.
 		cards_on_workspace = frappe.get_all(
 			"Workspace Number Card", filters={"parent": "Support"}, pluck="number_card_name"

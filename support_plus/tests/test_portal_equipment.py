@@ -156,6 +156,11 @@ class TestEquipmentPages(SupportTestCase):
 		theirs = self.get(self.as_pete, "/support/equipment")
 		self.assertIn(OTHERS, theirs.text)
 		self.assertNotIn(WARRANTY, theirs.text)
+		# A page past the end (however large: MariaDB refuses an offset past 2^64) is the last page.
+		for number in ("2", "99999999999999999999999"):
+			past = self.get(self.as_olga, "/support/equipment", params={"page": number})
+			self.assertEqual(past.status_code, 200, past.text[:300])
+			self.assertIn(f'href="/support/equipment/{WARRANTY}"', past.text)
 
 	def test_own_serial_with_status_and_history(self):
 		page = self.get(self.as_olga, f"/support/equipment/{WARRANTY}")

@@ -35,7 +35,7 @@ def start(name: str | None = None, email: str | None = None) -> dict:
 
 @frappe.whitelist(allow_guest=True, methods=["POST"])
 @rate_limit(key="id", limit=messages_per_minute, seconds=60)
-def send(id: str, text: str, secret: str | None = None) -> dict:
+def send(id: str | None = None, text: str | None = None, secret: str | None = None) -> dict:
 	"""Send a message: {"id", "status", "ticket", "messages": the assistant's answers}."""
 	answer = chat.send(
 		params.text(id, "id", required=True),
@@ -51,7 +51,7 @@ def send(id: str, text: str, secret: str | None = None) -> dict:
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
-def get(id: str, secret: str | None = None) -> dict:
+def get(id: str | None = None, secret: str | None = None) -> dict:
 	"""The conversation's history: {"id", "status", "ticket", "messages"}."""
 	history = chat.history(params.text(id, "id", required=True), params.text(secret, "secret"))
 	return {

@@ -16,10 +16,10 @@ ENTITY_TYPES = ("Customer", "Customer Group", "Territory")
 
 @frappe.whitelist(methods=["POST"])
 def create(
-	name: str,
-	priorities: list | str,
-	working_hours: list | str,
-	holiday_list: str,
+	name: str | None = None,
+	priorities: list | str | None = None,
+	working_hours: list | str | None = None,
+	holiday_list: str | None = None,
 	default_priority: str | None = None,
 	timezone: str | None = None,
 	is_default: bool | str | None = None,

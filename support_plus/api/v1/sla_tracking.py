@@ -8,7 +8,7 @@ from support_plus.utils import clock
 
 
 @frappe.whitelist(methods=["GET"])
-def get(ticket_id: str) -> dict:
+def get(ticket_id: str | None = None) -> dict:
 	"""Where the ticket stands against its SLA now: its policy, health, pause, and per clock (response,
 	resolution) the deadline, when it was met and whether it is breached (support_plus.sla.health's rule)."""
 	doc = params.visible_ticket(ticket_id)

@@ -93,14 +93,14 @@ def list(
 
 
 @frappe.whitelist(methods=["GET"])
-def get(id: str) -> dict:
+def get(id: str | None = None) -> dict:
 	"""One ticket; a ticket the caller may not read answers like a missing one (404)."""
 	return shapes.ticket(params.visible_ticket(id))
 
 
 @frappe.whitelist(methods=["POST"])
 def create(
-	subject: str,
+	subject: str | None = None,
 	description: str | None = None,
 	priority: str | None = None,
 	type: str | None = None,
@@ -130,7 +130,7 @@ def create(
 
 @frappe.whitelist(methods=["POST", "PUT"])
 def update(
-	id: str,
+	id: str | None = None,
 	subject: str | None = None,
 	description: str | None = None,
 	status: str | None = None,
@@ -160,7 +160,7 @@ def update(
 
 
 @frappe.whitelist(methods=["POST"])
-def assign(id: str, user: str | None = None, override_reason: str | None = None) -> dict:
+def assign(id: str | None = None, user: str | None = None, override_reason: str | None = None) -> dict:
 	"""Assign the ticket to `user` (added to its assignees; a technician's capacity applies, a Support
 	Manager may exceed it with `override_reason`), or, without `user`, to the best technician by the
 	routing engine (nobody eligible: the ticket stays unassigned and says why on its timeline)."""
@@ -179,7 +179,7 @@ def assign(id: str, user: str | None = None, override_reason: str | None = None)
 
 
 @frappe.whitelist(methods=["POST"])
-def resolve(id: str, resolution: str | None = None) -> dict:
+def resolve(id: str | None = None, resolution: str | None = None) -> dict:
 	"""Mark the ticket Resolved, with what was done (the customer may still reopen it)."""
 	doc = params.visible_ticket(id, "write")
 	if doc.status == RESOLVED:

@@ -4,7 +4,13 @@
 support_plus.parts.billing) brought in, by month or by customer: invoices, parts and labour (net, in the
 company currency; labour is the lines of the Labour Item of Support Plus Settings), net and grand total,
 and what is still outstanding. Two set-based selects on the invoices' posting-date index (one over the
-invoice lines for the split, one over the invoices for the totals). Accounts users and Support Managers."""
+invoice lines for the split, one over the invoices for the totals). Accounts users and Support Managers.
+
+Its reference doctype is Issue (the tickets' revenue), not Sales Invoice: Frappe runs a report only for
+roles with "report" on its reference doctype, and a Support Manager has no right on Sales Invoice (a
+report-only right would fail Frappe's own permission validation, "No basic permissions set", on the next
+change an administrator makes to Sales Invoice's rules; select would list invoices with their amounts).
+Who reads the invoices' money is decided here, in `check_permission`."""
 
 import frappe
 from frappe import _
