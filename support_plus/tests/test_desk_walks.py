@@ -540,5 +540,34 @@ class TestDeskWalks(DeskBrowserCase):
 		finally:
 			self.screenshot("desk-walk-ticket-volume.png")
 
+	def test_manager_opens_the_parts_and_van_reports_with_the_shared_filters(self):
+		"""Their date range and van filter come from public/js/report_filters.js too."""
+		try:
+			self.login(MANAGER)
+			for report, first_filters in (
+				("Parts Usage", ["from_date", "to_date", "group_by"]),
+				("Service Revenue", ["from_date", "to_date", "group_by"]),
+				("Parts Shortage", ["from_date", "to_date", "company"]),
+				("Van Stock", ["warehouse", "status"]),
+				("Slow-Moving Van Stock", ["warehouse", "days"]),
+				("Van Audit Variance", ["warehouse", "item_code"]),
+			):
+				self.js("frappe.set_route('query-report', arguments[0])", report)
+				names = self.wait.until(
+					lambda b, report=report: b.execute_script(
+						"return frappe.query_report && frappe.query_report.report_name === arguments[0]"
+						" && !frappe.request.ajax_count && frappe.query_report.filters.map((f) => f.df.fieldname)",
+						report,
+					)
+				)
+				self.assertEqual(names[: len(first_filters)], first_filters, report)
+			self.assertEqual(
+				self.js("return frappe.query_report.get_filter('warehouse').df.get_query().filters"),
+				{"parent_warehouse": ["like", "Vans - %"]},
+			)
+			self.assert_no_errors("manager opens the parts and van reports")
+		finally:
+			self.screenshot("desk-walk-van-reports.png")
+
 
 FORM_IDLE = "return !!(window.cur_frm && !cur_frm.is_dirty() && !frappe.request.ajax_count && !$('.modal.show').length)"

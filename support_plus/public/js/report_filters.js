@@ -1,15 +1,14 @@
-// The filters the support analytics reports share, in one place: a date range (the last three months by
-// default), the report's own filters, then company, team, priority, issue type and customer. The Python
-// side reads them with support_plus.analytics.kpis.Scope. Loaded on every desk page (hooks.py
-// app_include_js), so that a report's script can use it.
+// The filters support_plus's reports share, in one place. Loaded on every desk page (hooks.py
+// app_include_js), so that a report's script can use them.
 frappe.provide("support_plus");
 
-support_plus.report_filters = (...own) => [
+// A required date range ending today, starting `months` before it.
+support_plus.date_range = (months = 3) => [
 	{
 		fieldname: "from_date",
 		label: __("From Date"),
 		fieldtype: "Date",
-		default: frappe.datetime.add_months(frappe.datetime.get_today(), -3),
+		default: frappe.datetime.add_months(frappe.datetime.get_today(), -months),
 		reqd: 1,
 	},
 	{
@@ -19,6 +18,21 @@ support_plus.report_filters = (...own) => [
 		default: frappe.datetime.get_today(),
 		reqd: 1,
 	},
+];
+
+// A technician's van: a Warehouse under the company's "Vans" group (support_plus.parts.vans).
+support_plus.van_filter = () => ({
+	fieldname: "warehouse",
+	label: __("Van"),
+	fieldtype: "Link",
+	options: "Warehouse",
+	get_query: () => ({ filters: { parent_warehouse: ["like", "Vans - %"] } }),
+});
+
+// The support analytics reports: the last three months, the report's own filters, then company, team,
+// priority, issue type and customer. The Python side reads them with support_plus.analytics.kpis.Scope.
+support_plus.report_filters = (...own) => [
+	...support_plus.date_range(),
 	...own,
 	{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
 	{ fieldname: "support_team", label: __("Team"), fieldtype: "Link", options: "Support Team" },

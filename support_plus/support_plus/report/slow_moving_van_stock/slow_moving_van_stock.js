@@ -3,13 +3,7 @@
 
 frappe.query_reports["Slow-Moving Van Stock"] = {
 	filters: [
-		{
-			fieldname: "warehouse",
-			label: __("Van"),
-			fieldtype: "Link",
-			options: "Warehouse",
-			get_query: () => ({ filters: { parent_warehouse: ["like", "Vans - %"] } }),
-		},
+		support_plus.van_filter(),
 		{ fieldname: "days", label: __("No Movement For (Days)"), fieldtype: "Int", default: 90 },
 	],
 };

@@ -3,13 +3,7 @@
 
 frappe.query_reports["Van Audit Variance"] = {
 	filters: [
-		{
-			fieldname: "warehouse",
-			label: __("Van"),
-			fieldtype: "Link",
-			options: "Warehouse",
-			get_query: () => ({ filters: { parent_warehouse: ["like", "Vans - %"] } }),
-		},
+		support_plus.van_filter(),
 		{ fieldname: "item_code", label: __("Item"), fieldtype: "Link", options: "Item" },
 		{ fieldname: "from_date", label: __("From Date"), fieldtype: "Date" },
 		{ fieldname: "to_date", label: __("To Date"), fieldtype: "Date" },

@@ -6,13 +6,7 @@ const SP_VAN_STATUS_COLOURS = { OK: "green", "Below Par": "orange", "Out of Stoc
 
 frappe.query_reports["Van Stock"] = {
 	filters: [
-		{
-			fieldname: "warehouse",
-			label: __("Van"),
-			fieldtype: "Link",
-			options: "Warehouse",
-			get_query: () => ({ filters: { parent_warehouse: ["like", "Vans - %"] } }),
-		},
+		support_plus.van_filter(),
 		{
 			fieldname: "status",
 			label: __("Status"),
