@@ -32,7 +32,7 @@ from frappe.utils import format_datetime, get_datetime, get_system_timezone, get
 
 from support_plus.dispatch import technicians
 from support_plus.sla.business_time import from_timestamp, to_timestamp
-from support_plus.tickets import email_templates
+from support_plus.tickets import email_templates, timeline
 from support_plus.tickets.notifications import can_send_email
 from support_plus.utils import clock, sms
 from support_plus.utils.roles import is_manager
@@ -322,15 +322,7 @@ def note_on_ticket(doc, visit: str) -> None:
 		doc.time_spent_minutes or 0,
 		frappe.utils.escape_html(doc.work_done or ""),
 	)
-	frappe.get_doc(
-		{
-			"doctype": "Comment",
-			"comment_type": "Info",
-			"reference_doctype": "Issue",
-			"reference_name": doc.issue,
-			"content": text,
-		}
-	).insert(ignore_permissions=True)
+	timeline.add_info(doc.issue, text)
 
 
 def note_not_done(doc) -> None:
@@ -345,15 +337,7 @@ def note_not_done(doc) -> None:
 	text = text.format(doc.name, format_datetime(doc.scheduled_start), by)
 	if (doc.status_reason or "").strip():
 		text += " " + _("Reason: {0}").format(frappe.utils.escape_html(doc.status_reason.strip()))
-	frappe.get_doc(
-		{
-			"doctype": "Comment",
-			"comment_type": "Info",
-			"reference_doctype": "Issue",
-			"reference_name": doc.issue,
-			"content": text,
-		}
-	).insert(ignore_permissions=True)  # part of the appointment's change, which was checked
+	timeline.add_info(doc.issue, text)  # part of the appointment's change, which was checked
 
 
 # -- free time ------------------------------------------------------------------------------------

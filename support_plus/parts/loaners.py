@@ -11,6 +11,7 @@ from frappe import _
 from frappe.utils import flt, formatdate, getdate
 
 from support_plus.parts import moves, usage
+from support_plus.tickets import timeline
 from support_plus.utils import clock
 
 
@@ -117,15 +118,7 @@ def _flag(name: str) -> int:
 		}
 	).insert(ignore_permissions=True)
 	if row.issue:
-		frappe.get_doc(
-			{
-				"doctype": "Comment",
-				"comment_type": "Info",
-				"reference_doctype": "Issue",
-				"reference_name": row.issue,
-				"content": frappe.utils.escape_html(subject),
-			}
-		).insert(ignore_permissions=True)
+		timeline.add_info(row.issue, frappe.utils.escape_html(subject))
 	return 1
 
 

@@ -11,6 +11,7 @@ from frappe import _
 from frappe.query_builder import Case
 from frappe.query_builder.functions import Max
 
+from support_plus.tickets import timeline
 from support_plus.tickets.lifecycle import DONE
 from support_plus.utils import clock
 
@@ -73,14 +74,9 @@ def add_to_timeline(follow_up) -> None:
 	text = _("Follow-up: {0}").format(frappe.utils.escape_html(follow_up.note))
 	if follow_up.follow_up_date:
 		text += " " + _("(next follow-up on {0})").format(frappe.utils.formatdate(follow_up.follow_up_date))
-	frappe.get_doc(
-		{
-			"doctype": "Comment",
-			"comment_type": "Info",
-			"reference_doctype": "Issue",
-			"reference_name": follow_up.issue,
-			"reference_owner": frappe.db.get_value("Issue", follow_up.issue, "owner"),
-			"content": text,
-			"comment_email": frappe.session.user,
-		}
-	).insert(ignore_permissions=True)
+	timeline.add_info(
+		follow_up.issue,
+		text,
+		reference_owner=frappe.db.get_value("Issue", follow_up.issue, "owner"),
+		comment_email=frappe.session.user,
+	)
