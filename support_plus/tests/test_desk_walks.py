@@ -552,7 +552,9 @@ class TestDeskWalks(DeskBrowserCase):
 				("Slow-Moving Van Stock", ["warehouse", "days"]),
 				("Van Audit Variance", ["warehouse", "item_code"]),
 			):
-				self.js("frappe.set_route('query-report', arguments[0])", report)
+				# A page load each, as from a link: set_route from one report to the next carries a filter of
+				# the same name (group_by) into a report whose options lack its value.
+				self.browser.get(f"{self.server.url}/app/query-report/{quote(report)}")
 				names = self.wait.until(
 					lambda b, report=report: b.execute_script(
 						"return frappe.query_report && frappe.query_report.report_name === arguments[0]"
@@ -561,6 +563,7 @@ class TestDeskWalks(DeskBrowserCase):
 					)
 				)
 				self.assertEqual(names[: len(first_filters)], first_filters, report)
+				self.js(RECORD_MESSAGES)  # the page load dropped the recorder
 			self.assertEqual(
 				self.js("return frappe.query_report.get_filter('warehouse').df.get_query().filters"),
 				{"parent_warehouse": ["like", "Vans - %"]},
