@@ -576,14 +576,13 @@ def distribution(scope: Scope, measure: str, date_column: str, group: str) -> di
 		where `tabIssue`.{date_column} >= %(start)s and `tabIssue`.{date_column} < %(end)s
 			and {measure} is not null and {where}"""
 	histogram: dict = {}
-	histogram_count: dict = {}  # (group, bucket) -> count
 	for g, b, count, total in frappe.db.sql(
 		f"select {group}, {bucket}, count(*), sum({measure}) {rows_in} group by 1, 2", params
 	):
 		histogram.setdefault(g, []).append((int(b), int(count), total))
-		histogram_count[(g, int(b))] = int(count)
-	wanted: dict = {}  # (group, bucket) -> rank of its first value
 	ranks: dict = {}  # group -> {label: (low rank, high rank, fraction)}
+	at: dict = {}  # (group, rank) -> (bucket, 1-based place in the bucket)
+	needed: dict = {}  # (group, bucket, place) -> value
 	out = {}
 	for g, buckets in histogram.items():
 		buckets.sort()
@@ -600,34 +599,30 @@ def distribution(scope: Scope, measure: str, date_column: str, group: str) -> di
 			ranks[g][label] = (low, high, position - low)
 			for rank in (low, high):
 				first, b = firsts[bisect.bisect_right(firsts, (rank, math.inf)) - 1]
-				wanted[(g, b)] = first
-	values: dict = {}  # (group, bucket) -> its values in order
-	if wanted:
-		# Each wanted bucket's values, sorted by MariaDB and sent as one string per group and bucket (a
-		# hundred thousand rows sent one by one cost more than the scan). Without MariaDB's rowid filter:
-		# with it (a filter such as the customer's beside the bucket range) MariaDB 10.11 left out the last
-		# group of GROUP_CONCAT (and of JSON_ARRAYAGG), not of COUNT.
-		in_buckets = ", ".join(str(b) for b in sorted({b for _g, b in wanted}))
-		for g, b, listed in frappe.db.sql(
-			f"""set statement group_concat_max_len = 4294967295, optimizer_switch = 'rowid_filter=off' for
-			select {group}, {bucket}, group_concat({measure} order by {measure})
-			{rows_in} and {bucket} in ({in_buckets}) group by 1, 2""",
+				at[(g, rank)] = (b, rank - first + 1)
+				needed[(g, b, rank - first + 1)] = None
+	if needed:
+		# Only the wanted places of the few wanted buckets come back: MariaDB numbers each bucket's values
+		# in order (a sort of those buckets' rows only). GROUP_CONCAT of the buckets' values, the form
+		# before this one, lost a group's list now and then in MariaDB 10.11 (a CI run).
+		in_buckets = ", ".join(str(b) for b in sorted({b for _g, b, _p in needed}))
+		places = ", ".join(str(p) for p in sorted({p for _g, _b, p in needed}))
+		for g, b, place, value in frappe.db.sql(
+			f"""select g, b, place, x from (
+				select {group} as g, {bucket} as b, {measure} as x,
+					row_number() over (partition by {group}, {bucket} order by {measure}) as place
+				{rows_in} and {bucket} in ({in_buckets})
+			) numbered where place in ({places})""",
 			params,
 		):
-			if (g, int(b)) in wanted:
-				values[(g, int(b))] = listed.split(",")
-		if set(values) != set(wanted) or any(len(xs) != histogram_count[key] for key, xs in values.items()):
+			if (g, int(b), int(place)) in needed:
+				needed[(g, int(b), int(place))] = value
+		if any(value is None for value in needed.values()):
 			frappe.throw(_("MariaDB did not return every value a percentile needs."))
-	by_rank = {
-		g: sorted((first, b) for (group_key, b), first in wanted.items() if group_key == g) for g in out
-	}
 	for g, row in out.items():
 		for label, (low, high, fraction) in ranks[g].items():
-			at = {}
-			for rank in (low, high):
-				first, b = by_rank[g][bisect.bisect_right(by_rank[g], (rank, math.inf)) - 1]
-				at[rank] = float(values[(g, b)][rank - first])
-			row[label] = at[low] + fraction * (at[high] - at[low])
+			low_value, high_value = (float(needed[(g, *at[(g, rank)])]) for rank in (low, high))
+			row[label] = low_value + fraction * (high_value - low_value)
 	return out
 
 
