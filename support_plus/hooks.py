@@ -173,7 +173,11 @@ doc_events = {
 			"support_plus.tickets.deletion.delete_ticket_records",
 			# Frappe deletes the ticket's ToDos without their hooks: the technicians' load drops here.
 			"support_plus.dispatch.load.on_issue_trash",
+			# What the ticket counted leaves the per-day totals of support_kpis.
+			"support_plus.analytics.rollup.on_trash",
 		],
+		# After insert, save and db_set: the per-day totals of support_kpis (support_plus/analytics/rollup.py).
+		"on_change": "support_plus.analytics.rollup.on_change",
 		"before_rename": "support_plus.tickets.numbering.prevent_rename",
 	},
 	# Portal users are kept in their customer (support_plus/portal/access.py).
@@ -314,6 +318,8 @@ scheduler_events = {
 		"support_plus.parts.audit.daily_audit_reminders",
 	],
 	"weekly": ["support_plus.kb.articles.optimize_search_index"],
+	# Tickets written with SQL past the documents' hooks: the per-day totals catch up.
+	"hourly_long": ["support_plus.analytics.rollup.reconcile"],
 }
 
 # Testing

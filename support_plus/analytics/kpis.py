@@ -22,12 +22,27 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import frappe
 from frappe import _
 from frappe.desk.reportview import build_match_conditions
 from frappe.utils import add_days, get_datetime, getdate
 
+from support_plus.analytics import rollup
+from support_plus.analytics.measures import (
+	FIRST_RESPONSE_S,
+	FIRST_RESPONSE_SQL,
+	RATING,
+	RESOLUTION_MET,
+	RESOLUTION_MISSED,
+	RESOLUTION_OVERDUE,
+	RESOLUTION_S,
+	RESOLUTION_SQL,
+	RESPONSE_MET,
+	RESPONSE_MISSED,
+	RESPONSE_OVERDUE,
+)
 from support_plus.utils import clock
 
 DEFAULT_DAYS = 30
@@ -36,33 +51,6 @@ MAX_DAYS = 5 * 366  # two years of history is the benchmark; twenty is a typo
 OPEN_STATUSES = ("Open", "Replied", "In Progress", "Pending Customer", "Pending Parts", "On Hold")
 DONE_STATUSES = ("Resolved", "Closed", "Cancelled")
 
-# Per-ticket measures as generated (VIRTUAL) columns of Issue, computed by MariaDB from these expressions
-# on every read and kept in the analytics indexes on every write (see GENERATED_COLUMNS below): a report
-# reads a ticket's first response from the index instead of computing it from four columns of each of a
-# million rows. The expressions are the definitions (module docstring); the columns are their only form.
-FIRST_RESPONSE_SQL = (
-	"coalesce(nullif(`first_response_time`, 0), timestampdiff(second, `creation`, `first_responded_on`))"
-)
-RESOLUTION_SQL = "timestampdiff(second, `creation`, `resolved_on`)"
-FIRST_RESPONSE_S = "`tabIssue`.sp_first_response_s"
-RESOLUTION_S = "`tabIssue`.sp_resolution_s"
-RATING = "nullif(`tabIssue`.customer_rating, 0)"
-RESPONSE_MET = (
-	"(`tabIssue`.response_by is not null and `tabIssue`.first_responded_on is not null"
-	" and `tabIssue`.first_responded_on <= `tabIssue`.response_by)"
-)
-RESPONSE_MISSED = (
-	"(`tabIssue`.response_by is not null and (`tabIssue`.first_responded_on > `tabIssue`.response_by"
-	" or (`tabIssue`.first_responded_on is null and `tabIssue`.response_by < %(now)s)))"
-)
-RESOLUTION_MET = (
-	"(`tabIssue`.resolution_by is not null and `tabIssue`.resolution_date is not null"
-	" and `tabIssue`.resolution_date <= `tabIssue`.resolution_by)"
-)
-RESOLUTION_MISSED = (
-	"(`tabIssue`.resolution_by is not null and (`tabIssue`.resolution_date > `tabIssue`.resolution_by"
-	" or (`tabIssue`.resolution_date is null and `tabIssue`.resolution_by < %(now)s)))"
-)
 IS_OPEN = "`tabIssue`.status in ({})".format(", ".join(f"'{s}'" for s in OPEN_STATUSES))
 
 
@@ -140,6 +128,16 @@ def _day(value, label: str) -> date:
 		frappe.throw(_("{0} is not a date: {1}").format(label, frappe.bold(str(value))))
 
 
+# A Scope's filters: Issue's column of each.
+SCOPE_COLUMNS = {
+	"team": "support_team",
+	"company": "company",
+	"priority": "priority",
+	"issue_type": "issue_type",
+	"customer": "customer",
+}
+
+
 def ticket_conditions(scope: Scope, user: str | None = None) -> tuple[str, dict]:
 	"""The tickets this viewer may read within the scope's filters (not its period): SQL and params.
 	Refuses a user without read access to tickets."""
@@ -148,13 +146,7 @@ def ticket_conditions(scope: Scope, user: str | None = None) -> tuple[str, dict]
 		frappe.throw(_("You are not permitted to read tickets."), frappe.PermissionError)
 	conditions = ["`tabIssue`.docstatus < 2"]
 	params = {"now": scope.now, "start": scope.start, "end": scope.end}
-	for key, column in (
-		("team", "support_team"),
-		("company", "company"),
-		("priority", "priority"),
-		("issue_type", "issue_type"),
-		("customer", "customer"),
-	):
+	for key, column in SCOPE_COLUMNS.items():
 		if getattr(scope, key):
 			conditions.append(f"`tabIssue`.{column} = %({key})s")
 			params[key] = getattr(scope, key)
@@ -238,42 +230,77 @@ RECENT_FILTERS = {
 }
 
 
-def opened_in_period(scope: Scope, user: str | None = None) -> dict:
-	"""Tickets opened in the period: how many, their first response, their SLA clocks."""
+def _totals_answer(scope: Scope, user: str | None) -> bool:
+	"""Whether the per-day totals (support_plus.analytics.rollup) give the period's numbers: for a viewer
+	who may read every ticket (no match conditions) and any filter but the customer (not a dimension)."""
+	return (
+		not scope.customer
+		and rollup.installed()
+		and not build_match_conditions("Issue", user=user or frappe.session.user)
+	)
+
+
+def _totals(scope: Scope) -> frappe._dict:
+	conditions, params = ["day >= %(from_day)s", "day <= %(to_day)s"], {}
+	params.update(from_day=scope.from_date, to_day=scope.to_date)
+	for key, column in SCOPE_COLUMNS.items():
+		if getattr(scope, key) and column in rollup.DIMENSIONS:
+			conditions.append(f"{column} = %({key})s")
+			params[key] = getattr(scope, key)
+	return rollup.totals(" and ".join(conditions), params)
+
+
+def opened_in_period(scope: Scope, user: str | None = None, live: bool = False) -> dict:
+	"""Tickets opened in the period: how many, their first response, their SLA clocks. From the per-day
+	totals when they answer (see `_totals_answer`; `live` forces the scan of the tickets), with the clocks
+	overdue now counted live, on the index of unanswered tickets."""
 	where, params = ticket_conditions(scope, user)
-	row = frappe.db.sql(
-		f"""select count(*) as created, avg({FIRST_RESPONSE_S}) as avg_first_response_s,
-			sum({RESPONSE_MET}) as response_met, sum({RESPONSE_MISSED}) as response_missed,
-			sum({RESOLUTION_MET}) as resolution_met, sum({RESOLUTION_MISSED}) as resolution_missed
-		from `tabIssue`
-		where creation >= %(start)s and creation < %(end)s and {where}""",
-		params,
-		as_dict=True,
-	)[0]
+	period = f"`tabIssue`.creation >= %(start)s and `tabIssue`.creation < %(end)s and {where}"
+	if not live and _totals_answer(scope, user):
+		row = _totals(scope)
+		for name, overdue in (("response", RESPONSE_OVERDUE), ("resolution", RESOLUTION_OVERDUE)):
+			late = frappe.db.sql(f"select count(*) from `tabIssue` where {overdue} and {period}", params)
+			row[f"{name}_missed"] = int(row[f"{name}_late"] or 0) + late[0][0]
+	else:
+		row = frappe.db.sql(
+			f"""select count(*) as created, count({FIRST_RESPONSE_S}) as first_response_n,
+				sum({FIRST_RESPONSE_S}) as first_response_sum,
+				sum({RESPONSE_MET}) as response_met, sum({RESPONSE_MISSED}) as response_missed,
+				sum({RESOLUTION_MET}) as resolution_met, sum({RESOLUTION_MISSED}) as resolution_missed
+			from `tabIssue` where {period}""",
+			params,
+			as_dict=True,
+		)[0]
 	return {
 		"created": int(row.created or 0),
-		"avg_first_response_s": _round(row.avg_first_response_s),
+		"avg_first_response_s": _average(row.first_response_sum, row.first_response_n),
 		"sla_response_met_percent": percent(row.response_met, row.response_missed),
 		"sla_resolution_met_percent": percent(row.resolution_met, row.resolution_missed),
 	}
 
 
-def resolved_in_period(scope: Scope, user: str | None = None) -> dict:
-	"""Tickets resolved in the period: how many, how long it took, how the customers rated them."""
-	where, params = ticket_conditions(scope, user)
-	row = frappe.db.sql(
-		f"""select count(*) as resolved, avg({RESOLUTION_S}) as avg_resolution_s,
-			avg({RATING}) as csat_average, count({RATING}) as ratings
-		from `tabIssue`
-		where resolved_on >= %(start)s and resolved_on < %(end)s and {where}""",
-		params,
-		as_dict=True,
-	)[0]
+def resolved_in_period(scope: Scope, user: str | None = None, live: bool = False) -> dict:
+	"""Tickets resolved in the period: how many, how long it took, how the customers rated them. From the
+	per-day totals when they answer (as `opened_in_period`)."""
+	if not live and _totals_answer(scope, user):
+		ticket_conditions(scope, user)  # the permission check
+		row = _totals(scope)
+	else:
+		where, params = ticket_conditions(scope, user)
+		row = frappe.db.sql(
+			f"""select count(*) as resolved, count({RESOLUTION_S}) as resolution_n,
+				sum({RESOLUTION_S}) as resolution_sum, count({RATING}) as rating_n, sum({RATING}) as rating_sum
+			from `tabIssue`
+			where resolved_on >= %(start)s and resolved_on < %(end)s and {where}""",
+			params,
+			as_dict=True,
+		)[0]
+	csat = _average(row.rating_sum, row.rating_n, digits=2)
 	return {
 		"resolved": int(row.resolved or 0),
-		"avg_resolution_s": _round(row.avg_resolution_s),
-		"csat_average": round(float(row.csat_average), 2) if row.csat_average is not None else None,
-		"ratings": int(row.ratings or 0),
+		"avg_resolution_s": _average(row.resolution_sum, row.resolution_n),
+		"csat_average": csat,
+		"ratings": int(row.rating_n or 0),
 	}
 
 
@@ -298,40 +325,12 @@ def percent(met, missed) -> float | None:
 	return round(100.0 * int(met or 0) / decided, 1) if decided else None
 
 
-def _round(value) -> int | None:
-	return None if value is None else round(float(value))
+def _average(total, n, digits: int | None = None) -> int | float | None:
+	"""total / n rounded (to whole seconds unless `digits`), None without values."""
+	if not n:
+		return None
+	return round(float(Decimal(total or 0) / Decimal(n)), digits)
 
-
-# Covering indexes: the period queries read only the index, not the wide Issue rows (with a million
-# tickets the rows do not fit in MariaDB's buffer pool, the indexes do).
-INDEXES = {
-	"sp_analytics_state": ["status", "docstatus", "sla_health", "is_overdue", "creation"],
-	"sp_analytics_opened": [
-		"creation",
-		"docstatus",
-		"first_response_time",
-		"first_responded_on",
-		"response_by",
-		"resolution_by",
-		"resolution_date",
-	],
-	"sp_analytics_resolved": ["resolved_on", "docstatus", "creation", "customer_rating"],
-	"sp_analytics_closed": ["closed_on", "docstatus"],
-	"sp_analytics_team": ["support_team"],
-	"sp_analytics_customer": ["customer", "creation", "serial_no", "issue_type"],  # Repeat Issues
-	# Technician Scorecard: per first assignee, every measure it averages, without reading the rows.
-	"sp_analytics_agent": [
-		"creation",
-		"docstatus",
-		"sp_first_assignee",
-		"first_response_time",
-		"first_responded_on",
-		"resolved_on",
-		"response_by",
-		"customer_rating",
-		"reopen_count",
-	],
-}
 
 # The first assignee as a generated column of Issue: `_assign` is a JSON list Frappe rewrites whenever an
 # assignment changes (frappe.desk.form.assign_to, without Issue hooks); a VIRTUAL column computed from it
@@ -446,6 +445,9 @@ INDEXES = {
 	],
 	"sp_analytics_resolution_rank": ["sp_resolution_b", "sp_resolution_s", "resolved_on", "docstatus"],
 	"sp_analytics_closed": ["closed_on", "docstatus"],
+	# SLA clocks unanswered past their deadline: support_kpis counts them live beside the per-day totals.
+	"sp_analytics_unanswered": ["first_responded_on", "response_by", "creation", "docstatus"],
+	"sp_analytics_unresolved": ["resolution_date", "resolution_by", "creation", "docstatus"],
 	"sp_analytics_team": ["support_team", "creation"],
 	"sp_analytics_customer": ["customer", "creation", "serial_no", "issue_type"],  # Repeat Issues
 	# Technician Scorecard: per first assignee, every measure it averages, without reading the rows.

@@ -8,7 +8,7 @@ import json
 
 import frappe
 
-from support_plus.analytics import kpis
+from support_plus.analytics import kpis, rollup
 from support_plus.analytics.cards import CARDS, card_name
 from support_plus.setup import desk_views
 
@@ -43,6 +43,8 @@ CHARTS = (
 
 def apply_analytics() -> None:
 	kpis.ensure_indexes()
+	rollup.ensure()  # after the generated columns it reads
+	rollup.reconcile(commit=False)  # what patches and scripts wrote with SQL
 	ensure_number_cards()
 	ensure_dashboard_charts()
 	desk_views.add_analytics(
@@ -54,6 +56,7 @@ def apply_analytics() -> None:
 
 def remove_analytics() -> None:
 	desk_views.remove_analytics()
+	rollup.drop()
 	kpis.drop_generated_columns()
 	for key, *_rest in CARDS:
 		frappe.delete_doc_if_exists("Number Card", card_name(key), force=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 
 import frappe
 
+from support_plus.analytics import rollup
 from support_plus.sla import metrics
 from support_plus.sla.config import get_config, tracking_enabled
 from support_plus.sla.engine import RESPONSE_STATUSES, compute
@@ -61,6 +62,7 @@ def backfill(progress: Callable[[Iterable, str], Iterable] | None = None) -> int
 			doc.resolution_date = doc.get("resolved_on") or doc.status_changed_on or doc.modified
 		compute(doc, doc, cfg, now)
 		frappe.db.set_value("Issue", name, {field: doc.get(field) for field in FIELDS}, update_modified=False)
+		rollup.refresh(name)
 	fill_missing_metrics()
 	return len(names)
 
@@ -105,6 +107,7 @@ def fill_missing_metrics() -> int:
 			if row.resolution_date:
 				values.update(metrics.resolution_metrics(row.name, start, row.resolution_date))
 			frappe.db.set_value("Issue", row.name, values, update_modified=False)
+			rollup.refresh(row.name)
 		except Exception:
 			frappe.db.rollback(save_point="support_plus_metrics")
 			frappe.log_error(

@@ -21,6 +21,7 @@ from itertools import pairwise
 import frappe
 from frappe.utils import get_datetime, get_system_timezone
 
+from support_plus.analytics import rollup
 from support_plus.sla.business_time import to_timestamp
 from support_plus.sla.config import SlaConfig, get_config, tracking_enabled
 from support_plus.utils import clock
@@ -136,6 +137,7 @@ def on_message(comm, method=None) -> None:
 	changed = {k: v for k, v in values.items() if v is not None and v != issue.get(k)}
 	if changed:
 		frappe.db.set_value("Issue", issue.name, changed, update_modified=False)
+		rollup.refresh(issue.name)  # written past the document: the per-day totals follow
 		parent = getattr(comm, "parent_doc", None)  # Frappe's copy of the ticket, kept on the message
 		if parent and parent.name == issue.name:
 			parent.update(changed)

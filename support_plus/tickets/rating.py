@@ -26,7 +26,7 @@ def record_rating(doc, rating, feedback: str | None = None) -> None:
 	values = {"customer_rating": rating}
 	if feedback is not None:
 		values["customer_feedback"] = feedback.strip() or None
-	frappe.db.set_value("Issue", doc.name, values)
+	doc.db_set(values)  # a document write: Issue's on_change hooks see the rating
 	doc.add_comment("Info", _("The customer rated the support {0}/5.").format(rating))
 
 
