@@ -564,14 +564,15 @@ def report_scope(filters: dict) -> Scope:
 PERCENTILES = (("median", 0.5), ("p90", 0.9))
 
 
-def distribution(scope: Scope, measure: str, date_column: str, group: str) -> dict:
+def distribution(scope: Scope, measure: str, date_column: str, group: str, lists: bool = True) -> dict:
 	"""Per group, of the tickets whose `date_column` is in the period and that have the measure: count,
 	average, median and 90th percentile, exactly as PERCENTILE_CONT computes them (linear interpolation
 	between the values of 0-based ranks floor and ceil of p x (n - 1)), with no sort of the rows: the
 	histogram (per group and bucket: count, sum) from one scan of the covering index, then the values of
 	only the few buckets that hold the wanted ranks, a range of the (bucket, value) index. PERCENTILE_CONT's
 	windows cost 3.3 s for one distribution at a million tickets, this about a third of it.
-	test_analytics_dashboard checks both forms give the same numbers."""
+	test_analytics_dashboard checks both forms give the same numbers (`lists=False`: the values by the
+	slower form of `_fill_values` only)."""
 	where, params = ticket_conditions(scope)
 	bucket = BUCKET_COLUMNS.get(measure) or BUCKET.format(x=measure)
 	rows_in = f"""from `tabIssue`
@@ -604,28 +605,57 @@ def distribution(scope: Scope, measure: str, date_column: str, group: str) -> di
 				at[(g, rank)] = (b, rank - first + 1)
 				needed[(g, b, rank - first + 1)] = None
 	if needed:
-		# Only the wanted places of the few wanted buckets come back: MariaDB numbers each bucket's values
-		# in order (a sort of those buckets' rows only). GROUP_CONCAT of the buckets' values, the form
-		# before this one, lost a group's list now and then in MariaDB 10.11 (a CI run).
-		in_buckets = ", ".join(str(b) for b in sorted({b for _g, b, _p in needed}))
-		places = ", ".join(str(p) for p in sorted({p for _g, _b, p in needed}))
-		for g, b, place, value in frappe.db.sql(
-			f"""select g, b, place, x from (
-				select {group} as g, {bucket} as b, {measure} as x,
-					row_number() over (partition by {group}, {bucket} order by {measure}) as place
-				{rows_in} and {bucket} in ({in_buckets})
-			) numbered where place in ({places})""",
-			params,
-		):
-			if (g, int(b), int(place)) in needed:
-				needed[(g, int(b), int(place))] = value
-		if any(value is None for value in needed.values()):
-			frappe.throw(_("MariaDB did not return every value a percentile needs."))
+		_fill_values(needed, histogram if lists else {}, group, bucket, measure, rows_in, params)
 	for g, row in out.items():
 		for label, (low, high, fraction) in ranks[g].items():
 			low_value, high_value = (float(needed[(g, *at[(g, rank)])]) for rank in (low, high))
 			row[label] = low_value + fraction * (high_value - low_value)
 	return out
+
+
+def _fill_values(needed: dict, histogram: dict, group, bucket, measure, rows_in, params) -> None:
+	"""The values at the wanted places: `needed` maps (group, bucket, 1-based place in the bucket) to None.
+	First each wanted bucket's values sorted by MariaDB and sent as one string per group and bucket (a
+	hundred thousand rows sent one by one cost more than the scan), checked against the histogram's count:
+	MariaDB 10.11 leaves a group's list out now and then (with its rowid filter on, always with some
+	filters; a CI run with it off). What is missing then comes numbered by MariaDB (row_number over those
+	buckets only, the slower form), and nothing missing is ever guessed."""
+	counts = {(g, b): count for g, buckets in histogram.items() for b, count, _t in buckets}
+	in_buckets = ", ".join(str(b) for b in sorted({b for _g, b, _p in needed}))
+	listed: dict = {}
+	for g, b, values in (
+		()
+		if not counts
+		else frappe.db.sql(
+			f"""set statement group_concat_max_len = 4294967295, optimizer_switch = 'rowid_filter=off' for
+		select {group}, {bucket}, group_concat({measure} order by {measure})
+		{rows_in} and {bucket} in ({in_buckets}) group by 1, 2""",
+			params,
+		)
+	):
+		values = values.split(",")
+		if len(values) == counts.get((g, int(b))):
+			listed[(g, int(b))] = values
+	missing = set()
+	for g, b, place in needed:
+		if (g, b) in listed:
+			needed[(g, b, place)] = listed[(g, b)][place - 1]
+		else:
+			missing.add(b)
+	if missing:
+		places = ", ".join(str(p) for p in sorted({p for _g, b, p in needed if b in missing}))
+		for g, b, place, value in frappe.db.sql(
+			f"""select g, b, place, x from (
+				select {group} as g, {bucket} as b, {measure} as x,
+					row_number() over (partition by {group}, {bucket} order by {measure}) as place
+				{rows_in} and {bucket} in ({", ".join(str(b) for b in sorted(missing))})
+			) numbered where place in ({places})""",
+			params,
+		):
+			if (g, int(b), int(place)) in needed:
+				needed[(g, int(b), int(place))] = value
+	if any(value is None for value in needed.values()):
+		frappe.throw(_("MariaDB did not return every value a percentile needs."))
 
 
 def distribution_by_percentile_cont(scope: Scope, measure: str, date_column: str, group: str) -> dict:
