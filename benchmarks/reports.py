@@ -123,7 +123,7 @@ def load(n: int) -> None:
 	click.echo(f"loaded in {time.perf_counter() - start:.0f} s", err=True)
 	frappe.db.sql("analyze table `tabIssue`")
 	# Loaded with SQL, past the documents' hooks: the per-day totals of support_kpis counted anew, as the
-	# hourly reconcile would.
+	# daily reconcile would.
 	start = time.perf_counter()
 	click.echo("Counting the per-day totals of support_kpis", err=True)
 	rollup.rebuild()
@@ -185,7 +185,7 @@ def measure() -> dict:
 	start = time.perf_counter()
 	done = rollup.reconcile(commit=False)
 	click.echo(
-		f"the hourly rollup.reconcile with nothing to do: {done}, {time.perf_counter() - start:.2f} s",
+		f"the daily rollup.reconcile with nothing to do: {done}, {time.perf_counter() - start:.2f} s",
 		err=True,
 	)
 	return {"reports": reports, "kpis": kpis}

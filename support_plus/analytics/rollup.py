@@ -3,7 +3,7 @@
 support_kpis over two years of a million tickets scanned two covering indexes of a million entries each
 (1 s on the 2-core machine; a bare count over one of them is 0.3 s), where the issue asks 0.5 s. Frappe
 has no materialised aggregates, so this keeps its own, the way ERPNext keeps Bin (stock per item and
-warehouse) beside the Stock Ledger: totals kept by the documents' own hooks, rebuilt and checked by jobs.
+warehouse) beside the Stock Ledger: totals kept by the documents' own hooks, rebuilt and checked by a job.
 Not MariaDB triggers: a backup holds them with their DEFINER, and restoring it as another database user
 (`bench restore` onto a new site) or on a server writing a binary log without SUPER fails.
 
@@ -16,7 +16,7 @@ How it stays exact:
   back too; it is state-based, so running it twice changes nothing.
 - Issue's `on_change` (save, insert, `db_set`) and `on_trash` run it. Code that writes the facts' columns
   with SQL (`frappe.db.set_value`) calls `refresh` itself, as support_plus's own such writers do.
-- Anyone else's SQL: the hourly `reconcile` refreshes every ticket whose facts differ from what was
+- Anyone else's SQL: the daily `reconcile` (and migrate) refreshes every ticket whose facts differ from what was
   counted (one scan) and, should totals remain that no ticket explains (tickets deleted with SQL),
   rebuilds them from the counted facts.
 - The SLA clocks still unanswered past their deadline depend on the moment asked: counted live
@@ -165,7 +165,7 @@ def totals(conditions: str, params: dict) -> frappe._dict:
 
 
 def reconcile(commit: bool = True) -> dict:
-	"""Hourly (and on migrate): refresh the tickets whose facts are not what was counted (written with SQL),
+	"""Daily (and on migrate): refresh the tickets whose facts are not what was counted (written with SQL),
 	in batches (a failing batch is logged and the rest go on), then rebuild the totals if some remain that
 	the counted facts do not explain (tickets deleted with SQL). Returns what it did. Safe to run at any
 	time; `commit=False` leaves the transaction to the caller (a test, a script's own)."""

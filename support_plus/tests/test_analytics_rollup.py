@@ -20,7 +20,7 @@ SCOPES = (
 class TestTicketTotals(AnalyticsDataCase):
 	def setUp(self):
 		super().setUp()
-		# What other tests left committed with SQL would differ from the live numbers until the hourly job.
+		# What other tests left committed with SQL would differ from the live numbers until the daily job.
 		rollup.reconcile(commit=False)
 
 	def numbers(self, live: bool, **filters) -> dict:
@@ -87,7 +87,7 @@ class TestTicketTotals(AnalyticsDataCase):
 		).insert()
 		self.assertTotalsAgree("a new ticket")
 
-	def test_the_hourly_job_finds_what_sql_wrote(self):
+	def test_the_daily_job_finds_what_sql_wrote(self):
 		t7, t8 = self.names["T7"], self.names["T8"]
 		frappe.db.set_value("Issue", t7, {"support_team": TEAM, "customer_rating": 1}, update_modified=False)
 		frappe.db.sql("delete from `tabIssue` where name = %s", t8)  # past Frappe: no hook runs
