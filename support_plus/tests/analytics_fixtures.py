@@ -32,6 +32,15 @@ CUSTOMER = "SP Analytics Customer"
 TEAM = "SP Analytics Team"
 NOW = "2026-03-11 15:00:00"
 PERIOD = {"from_date": "2026-03-01", "to_date": "2026-03-11"}
+# The analytics reports with the standard filters (period, customer, ...): run on this data set.
+REPORTS = (
+	"First Response and Resolution Time",
+	"Ticket Volume",
+	"Backlog and Age",
+	"Customer Satisfaction",
+	"Technician Scorecard",
+	"SLA Breach Analysis",
+)
 
 # name: (status, creation, first_responded_on, first_response_time, response_by, resolved_on,
 #        resolution_by, closed_on, rating, sla_health, is_overdue, team, in the sales user's project)

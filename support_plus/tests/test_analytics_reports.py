@@ -15,17 +15,8 @@ from support_plus.support_plus.report.first_response_and_resolution_time import 
 from support_plus.support_plus.report.sla_breach_analysis import sla_breach_analysis
 from support_plus.support_plus.report.technician_scorecard import technician_scorecard
 from support_plus.support_plus.report.ticket_volume import ticket_volume
-from support_plus.tests.analytics_fixtures import CUSTOMER, PERIOD, AnalyticsDataCase
+from support_plus.tests.analytics_fixtures import CUSTOMER, PERIOD, REPORTS, AnalyticsDataCase
 from support_plus.tests.utils import AGENT, MANAGER, SALES
-
-REPORTS = (
-	"First Response and Resolution Time",
-	"Ticket Volume",
-	"Backlog and Age",
-	"Customer Satisfaction",
-	"Technician Scorecard",
-	"SLA Breach Analysis",
-)
 
 
 class TestAnalyticsReports(AnalyticsDataCase):

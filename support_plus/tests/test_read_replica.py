@@ -18,6 +18,7 @@ from frappe.utils import get_datetime
 from support_plus.analytics import cards, charts, kpis
 from support_plus.portal.pages import list_tickets
 from support_plus.sla import due, sweep
+from support_plus.tests.analytics_fixtures import NOW, PERIOD, REPORTS
 from support_plus.tests.replica import WRITES, running_replica
 from support_plus.tests.sla_fixtures import SlaTestCase, make_sla
 from support_plus.tests.test_portal import contact_of, make_portal_user
@@ -28,16 +29,6 @@ PORTAL_USER = "replica-portal@replica-customer.example"
 SLA = "SP Replica Standard"
 OPENED = "2026-03-02 10:00:00"  # Monday, New York: 16:00 in Berlin, the response (4 h) due Tuesday 11:00
 DUE = "2026-03-03 05:01:00"  # Tuesday 11:01 in Berlin: every ticket's response deadline has passed
-NOW = "2026-03-11 15:00:00"
-PERIOD = {"from_date": "2026-03-01", "to_date": "2026-03-11"}
-REPORTS = (
-	"First Response and Resolution Time",
-	"Ticket Volume",
-	"Backlog and Age",
-	"Customer Satisfaction",
-	"Technician Scorecard",
-	"SLA Breach Analysis",
-)
 
 
 @pytest.fixture(scope="module")
