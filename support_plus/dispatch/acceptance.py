@@ -37,7 +37,7 @@ def set_pending(todo, method=None) -> None:
 	"""ToDo `before_insert`: a technician's new assignment waits for their answer."""
 	if todo.reference_type != "Issue" or todo.status != "Open" or not todo.allocated_to or todo.acceptance:
 		return
-	if technicians.status_of(todo.allocated_to) is None:
+	if technicians.assignee_row(todo) is None:
 		return
 	if todo.assigned_by == todo.allocated_to:
 		todo.acceptance = ACCEPTED

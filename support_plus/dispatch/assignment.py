@@ -60,7 +60,16 @@ def auto_assign(issue: str, now=None, exclude: list[str] | tuple = ()) -> str | 
 		doc.add_comment("Comment", ranking.explanation())
 		return None
 	best = ranking.candidates[0]
-	_assign(doc, best.user, _("Routed to {0}: {1}").format(best.full_name, "; ".join(best.reasons)))
+	# The ToDo's hooks take the technician's row as ranking read it, locked: no second read of it.
+	locked = frappe._dict(
+		user=best.user, status=technicians.ACTIVE, open_tickets=best.open_tickets, capacity=best.capacity
+	)
+	_assign(
+		doc,
+		best.user,
+		_("Routed to {0}: {1}").format(best.full_name, "; ".join(best.reasons)),
+		technician=locked,
+	)
 	return best.user
 
 
@@ -83,20 +92,14 @@ def assign_technician(issue: str, user: str, override_reason: str | None = None)
 	return user
 
 
-def _assign(doc, user: str, description: str) -> None:
+def _assign(doc, user: str, description: str, technician: frappe._dict | None = None) -> None:
 	# The caller checked the ticket (the API) or is the system (routing a new ticket, a timed-out one, a
 	# technician's decline), and that the user holds no open assignment of it. Frappe's assign_to.add, made
 	# with fewer reads (support_plus/overrides/assign_to.py); it shares the ticket with an assignee who
-	# cannot read it even when the current user may not share (a technician declining).
-	lean_assign(doc, user, description)
-
-
-def _locked_load(user: str) -> tuple[int, int] | None:
-	"""(open tickets, capacity) of the user's technician profile, locked until commit; None without one."""
-	row = frappe.db.sql(
-		"select open_tickets, capacity from `tabService Technician` where user = %s for update", user
-	)
-	return (row[0][0] or 0, row[0][1] or 0) if row else None
+	# cannot read it even when the current user may not share (a technician declining). `technician`: the
+	# assignee's profile row (status, open_tickets, capacity) as the caller read it locked in this
+	# transaction, for the ToDo's hooks (technicians.assignee_row).
+	lean_assign(doc, user, description, todo_flags={"technician": technician} if technician else None)
 
 
 def assign_over_capacity(reason: str | None, fn, *args, **kwargs):
@@ -124,13 +127,14 @@ def over_capacity(reason: str):
 		frappe.flags.support_plus_capacity_override = saved
 
 
-def check_capacity(todo) -> None:
-	"""A new (or moved) assignment made by hand, in bulk or by routing: refused when the technician is full,
-	unless a manager's override is in force (`over_capacity`), which is then logged on the ticket."""
+def check_capacity(todo, technician: frappe._dict) -> None:
+	"""A new (or moved) assignment made by hand, in bulk or by routing: refused when the technician (their
+	locked profile row) is full, unless a manager's override is in force (`over_capacity`), which is then
+	logged on the ticket."""
 	if todo.assignment_rule:
 		return
-	load = _locked_load(todo.allocated_to)
-	if not load or load[0] < load[1]:
+	load = (technician.open_tickets or 0, technician.capacity or 0)
+	if load[0] < load[1]:
 		return
 	reason = frappe.flags.support_plus_capacity_override
 	if reason:
@@ -159,10 +163,10 @@ def guard_todo(todo, method=None) -> None:
 	before = todo.get_doc_before_save()
 	if before and before.allocated_to == todo.allocated_to and before.status == "Open":
 		return
-	status = technicians.status_of(todo.allocated_to)
-	if status is None:
+	technician = technicians.assignee_row(todo)
+	if technician is None:
 		return
-	if status == technicians.INACTIVE:
+	if technician.status == technicians.INACTIVE:
 		frappe.throw(
 			_("Technician {0} is Inactive and cannot be assigned tickets.").format(
 				frappe.bold(todo.allocated_to)
@@ -170,4 +174,4 @@ def guard_todo(todo, method=None) -> None:
 			frappe.ValidationError,
 		)
 	if not before or before.allocated_to != todo.allocated_to:
-		check_capacity(todo)
+		check_capacity(todo, technician)

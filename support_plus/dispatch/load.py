@@ -38,9 +38,11 @@ def add(user: str, delta: int, assigned: bool = False) -> None:
 
 
 def on_todo_insert(todo, method=None) -> None:
-	"""ToDo `after_insert`."""
+	"""ToDo `after_insert` (the ticket read from `flags.reference_doc` when the assigner loaded it)."""
 	if todo.reference_type == "Issue":
-		user = _counted_user(todo, _ticket_open(todo.reference_name))
+		ticket = todo.flags.reference_doc
+		is_open = ticket.status not in DONE if ticket else _ticket_open(todo.reference_name)
+		user = _counted_user(todo, is_open)
 		if user:
 			add(user, 1, assigned=True)
 

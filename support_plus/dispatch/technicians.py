@@ -139,10 +139,21 @@ def team_members(team: str) -> list[str]:
 	)
 
 
-def status_of(user: str) -> str | None:
-	"""The status of the user's technician profile; None without one (read on every new assignment)."""
-	row = frappe.db.sql("select status from `tabService Technician` where user = %s limit 1", user)
-	return row[0][0] if row else None
+def assignee_row(todo) -> frappe._dict | None:
+	"""The ToDo assignee's technician profile (status, open_tickets, capacity), locked until commit; None
+	without one (read on every new assignment). Read once per ToDo and assignee (kept in its flags), or
+	given by routing, which read it locked (`flags.technician`)."""
+	known = todo.flags.technician
+	if known is not None and known.user == todo.allocated_to:
+		return known if known.status else None
+	row = frappe.db.sql(
+		"""select user, status, open_tickets, capacity from `tabService Technician` where user = %s
+		limit 1 for update""",
+		todo.allocated_to,
+		as_dict=True,
+	)
+	todo.flags.technician = row[0] if row else frappe._dict(user=todo.allocated_to, status=None)
+	return row[0] if row else None
 
 
 def profile_of(user: str) -> dict | None:

@@ -19,8 +19,16 @@ trace, in Frappe's order:
 
 Left out: the duplicate ToDo read and the caller's permission check (the callers do both; every caller
 passed `ignore_permissions`), the sharer's own right to share (the system assigns: a technician declining a
-ticket may not share it, and Frappe's `add` then fails where this shares), the DocShare's link validation (the loaded document and the user the ToDo's
-own validation just checked), the desk messages ("Shared with ...") and the list of assignments returned.
+ticket may not share it, and Frappe's `add` then fails where this shares), the link validation of the ToDo
+and the DocShare (their links are the loaded document, the current user and a user the caller checked;
+`assigned_by_full_name`, which the ToDo's validation fetched, is read from the cached User), the desk
+messages ("Shared with ...") and the list of assignments returned.
+
+Read once, not again: the loaded document is the one the ToDo's "Assigned" comment goes on (Frappe's ToDo
+loads it anew), it is in the ToDo's `flags.reference_doc` for the ToDo hooks (support_plus's read its status
+and customer from it), and the notification takes its title from it and the assignee's language from the
+cached User (Frappe's `notify_assignment` reads both from the database). The caller may add to the ToDo's
+flags (`todo_flags`: routing passes the technician's row it read under lock).
 
 A Frappe other than 15.x gets Frappe's own `add` (`FOLLOWS`), and install/migrate refuse it anyway
 (`support_plus.overrides.check_versions`). tests/test_lean_assignment.py compares the result with Frappe's
@@ -28,8 +36,12 @@ A Frappe other than 15.x gets Frappe's own `add` (`FOLLOWS`), and install/migrat
 """
 
 import frappe
+from frappe import _
+from frappe.desk.doctype.notification_log.notification_log import (
+	enqueue_create_notification,
+	get_title_html,
+)
 from frappe.desk.form.assign_to import add as frappe_add
-from frappe.desk.form.assign_to import notify_assignment
 from frappe.desk.form.document_follow import follow_document
 from frappe.share import add_docshare
 from frappe.utils import escape_html, nowdate
@@ -37,9 +49,9 @@ from frappe.utils import escape_html, nowdate
 FOLLOWS = "15."  # Frappe's `add` as of 15.44.2
 
 
-def assign(doc, user: str, description: str, priority: str = "Medium") -> str:
+def assign(doc, user: str, description: str, priority: str = "Medium", todo_flags: dict | None = None) -> str:
 	"""Assign `doc` (a loaded document) to `user`: the new ToDo's name. The caller has checked that the user
-	holds no open ToDo on it."""
+	exists and holds no open ToDo on it. `todo_flags`: added to the new ToDo's flags for its hooks."""
 	if not frappe.__version__.startswith(FOLLOWS):
 		frappe_add(
 			{"assign_to": [user], "doctype": doc.doctype, "name": doc.name, "description": description},
@@ -66,9 +78,21 @@ def assign(doc, user: str, description: str, priority: str = "Medium") -> str:
 			"status": "Open",
 			"date": nowdate(),
 			"assigned_by": frappe.session.user,
+			"assigned_by_full_name": frappe.get_cached_value("User", frappe.session.user, "full_name"),
 			"assignment_rule": None,
 		}
-	).insert(ignore_permissions=True)  # links checked: they also fill `assigned_by_full_name`
+	)
+	todo.flags.update(todo_flags or {}, reference_doc=doc)
+	# Frappe's ToDo puts its "Assigned" comment on the document loaded anew: this one is loaded.
+	todo.add_assign_comment = lambda text, comment_type: doc.add_comment(comment_type, text)
+	try:
+		todo.insert(ignore_permissions=True, ignore_links=True)
+	finally:
+		# Only for the insert's hooks: a site's Webhook on ToDo pickles this instance into its job at
+		# commit, and a later save of it reads afresh.
+		del todo.add_assign_comment
+		for flag in (*(todo_flags or {}), "reference_doc"):
+			todo.flags.pop(flag, None)
 
 	if frappe.get_meta(doc.doctype).get_field("assigned_to"):
 		frappe.db.set_value(doc.doctype, doc.name, "assigned_to", user)
@@ -80,15 +104,36 @@ def assign(doc, user: str, description: str, priority: str = "Medium") -> str:
 	if frappe.get_cached_value("User", user, "follow_assigned_documents"):
 		follow_document(doc.doctype, doc.name, user)
 
-	notify_assignment(
-		todo.assigned_by,
-		todo.allocated_to,
-		todo.reference_type,
-		todo.reference_name,
-		action="ASSIGN",
-		description=description,
-	)
+	notify_assignment(doc, todo.assigned_by, user, description)
 	return todo.name
+
+
+def notify_assignment(doc, assigned_by: str, user: str, description: str) -> None:
+	"""The assignee's notification, as Frappe's `notify_assignment(..., action="ASSIGN")` makes it, with the
+	title of the loaded document and the assignee's language and status from the cached User."""
+	if not assigned_by or assigned_by == user:
+		return
+	language, enabled = frappe.get_cached_value("User", user, ["language", "enabled"])
+	if not enabled:
+		return
+	title_field = frappe.get_meta(doc.doctype).get_title_field()
+	title = doc.name if title_field == "name" else doc.get(title_field)
+	subject = _("{0} assigned a new task {1} {2} to you", lang=language).format(
+		frappe.bold(frappe.get_cached_value("User", frappe.session.user, "full_name")),
+		frappe.bold(_(doc.doctype, lang=language)),
+		get_title_html(title),
+	)
+	enqueue_create_notification(
+		user,
+		{
+			"type": "Assignment",
+			"document_type": doc.doctype,
+			"subject": subject,
+			"document_name": doc.name,
+			"from_user": frappe.session.user,
+			"email_content": f"<div>{description}</div>" if description else None,
+		},
+	)
 
 
 def share(doc, user: str) -> None:

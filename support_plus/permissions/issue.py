@@ -85,9 +85,9 @@ def own_tickets(user: str, ticket: str | None = None) -> list[str]:
 			& ((share.user == user) | (share.everyone == 1))
 		)
 	)
-	if ticket is not None:
-		assigned = assigned.where(todo.reference_name == ticket).limit(1)
-		shared = shared.where(share.share_name == ticket).limit(1)
+	if ticket is not None:  # one ticket: the share is read only when it is not assigned to them
+		found = assigned.where(todo.reference_name == ticket).limit(1).run(pluck=True)
+		return found or shared.where(share.share_name == ticket).limit(1).run(pluck=True)
 	return sorted(set(assigned.run(pluck=True)) | set(shared.run(pluck=True)))
 
 

@@ -4,6 +4,7 @@ DocShare (only for an assignee who cannot read the ticket: a technician reads th
 the timeline comments and the assignee's notification — and routing must use it."""
 
 import json
+import pickle
 
 import frappe
 from frappe.desk.form import assign_to as frappe_assign_to
@@ -143,6 +144,31 @@ class TestLeanAssignment(SupportTestCase):
 		ticket = new_ticket("Lean assignment: full technician")
 		with self.assertRaises(frappe.ValidationError):
 			assign_to.assign(frappe.get_doc("Issue", ticket.name), self.ana.user, "x")
+
+	def test_a_webhook_on_todo_gets_a_document_it_can_queue(self):
+		# Frappe queues a Webhook's document at commit, pickled into its job: what `assign` hands the
+		# ToDo's hooks (the loaded ticket, a method bound to it) must be gone by then.
+		webhook = frappe.get_doc(
+			{
+				"doctype": "Webhook",
+				"name": "SP Lean Assignment Webhook",
+				"webhook_doctype": "ToDo",
+				"webhook_docevent": "after_insert",
+				"request_url": "http://127.0.0.1:9/lean-assignment",
+			}
+		).insert()
+		try:
+			ticket = new_ticket("Lean assignment: webhook")
+			assign_to.assign(frappe.get_doc("Issue", ticket.name), self.ana.user, "x")
+			queued = [e.doc for e in frappe.local._webhook_queue if e.webhook.name == webhook.name]
+			self.assertEqual([d.reference_name for d in queued], [ticket.name])
+			copy = pickle.loads(pickle.dumps(queued[0]))
+			self.assertEqual((copy.allocated_to, copy.acceptance), (self.ana.user, "Pending"))
+			self.assertNotIn("reference_doc", copy.flags)
+		finally:
+			del frappe.local._webhook_queue
+			frappe.db.after_commit.reset()
+			frappe.cache.delete_value("webhooks")  # Frappe's list of webhooks, read during the test
 
 	def test_another_frappe_gets_frappes_own_add(self):
 		ticket = new_ticket("Lean assignment: another Frappe")

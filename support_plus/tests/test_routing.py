@@ -219,6 +219,25 @@ class TestCapacityAndAssignment(SupportTestCase):
 			small.user,
 		)
 
+	def test_a_todo_moved_to_another_technician_checks_the_new_ones_capacity(self):
+		# The ToDo keeps the assignee's profile row it read (technicians.assignee_row): moved to another
+		# technician in the same request, it must read theirs, not reuse the first one's.
+		roomy, full = make_technician("ana", capacity=5), make_technician("ben", capacity=0)
+		todo = frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": roomy.user,
+				"reference_type": "Issue",
+				"reference_name": new_ticket().name,
+				"description": "Moved",
+			}
+		).insert()
+		self.assertEqual(counter(roomy.user), 1)
+		todo.allocated_to = full.user
+		self.assertRaisesRegex(frappe.ValidationError, "already has 0 of 0 open tickets", todo.save)
+		todo.reload()
+		self.assertEqual(todo.allocated_to, roomy.user)
+
 	def test_assigning_someone_without_a_profile_or_inactive_is_refused(self):
 		frappe.set_user(AGENT)
 		issue = new_ticket().name

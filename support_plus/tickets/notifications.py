@@ -70,8 +70,8 @@ def on_assignment(todo, method=None) -> None:
 		return
 	if not _enabled("notify_customer_assignment"):
 		return
-	doc = frappe.get_doc("Issue", todo.reference_name)
-	if doc.status in DONE:
+	doc = todo.flags.reference_doc or frappe.get_doc("Issue", todo.reference_name)
+	if doc.status in DONE or not doc.raised_by:
 		return
 	first_name = frappe.db.get_value("User", todo.allocated_to, "first_name") or get_fullname(
 		todo.allocated_to
