@@ -22,6 +22,7 @@ import frappe
 from frappe.desk.query_report import run as run_report
 from frappe.utils import add_days, getdate, now_datetime
 
+from benchmarks._mariadb import delete_in_batches, has_sequence, settle
 from support_plus.analytics import rollup
 from support_plus.analytics.kpis import support_kpis
 from support_plus.tests.utils import MANAGER, TEST_COMPANY, make_user
@@ -66,7 +67,7 @@ def run(args: list[str]) -> dict:
 
 def load(n: int) -> None:
 	delete()
-	if not _has_sequence():
+	if not has_sequence():
 		frappe.throw("MariaDB's sequence engine (seq_1_to_N tables) is needed to load the tickets.")
 	now = now_datetime().replace(microsecond=0)
 	span = DAYS * 86400
@@ -132,32 +133,6 @@ def load(n: int) -> None:
 	settle()
 
 
-def settle(limit_s: int = 180) -> None:
-	"""Wait (up to `limit_s`) for MariaDB to write out the pages the load changed: the reports are measured,
-	not the load's aftermath flushing beside them."""
-	total = _status("Innodb_buffer_pool_pages_total")
-	with click.progressbar(
-		length=limit_s, label="Waiting for MariaDB to flush the load", file=click.get_text_stream("stderr")
-	) as bar:
-		for _second in range(limit_s):
-			if _status("Innodb_buffer_pool_pages_dirty") < total // 200:
-				break
-			time.sleep(1)
-			bar.update(1)
-
-
-def _status(name: str) -> int:
-	return int(frappe.db.sql("show global status like %s", name)[0][1])
-
-
-def _has_sequence() -> bool:
-	try:
-		frappe.db.sql("select 1 from seq_1_to_1")
-		return True
-	except Exception:
-		return False
-
-
 def measure() -> dict:
 	today = getdate(now_datetime())
 	ranges = {
@@ -208,12 +183,6 @@ def parts(period) -> None:
 
 
 def delete() -> None:
-	while True:
-		frappe.db.sql(f"delete from `tabIssue` where name like '{PREFIX}%%' limit 100000")
-		count = frappe.db.sql("select row_count()")[0][0]
-		frappe.db.commit()  # nosemgrep
-		if not count:
-			break
-		print(f"deleted {count}", file=sys.stderr)
+	delete_in_batches("tabIssue", f"name like '{PREFIX}%%'", batch=100_000)
 	rollup.rebuild_totals()  # deleted with SQL
 	frappe.db.commit()  # nosemgrep

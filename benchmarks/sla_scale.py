@@ -32,6 +32,7 @@ import click
 import frappe
 from frappe.utils import get_datetime, get_system_timezone
 
+from benchmarks._mariadb import delete_in_batches, has_sequence, settle
 from support_plus.sla import due, health
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import clear_config_cache, get_config
@@ -222,14 +223,7 @@ def load(n: int, k: int) -> None:
 	click.echo(f"loaded in {time.perf_counter() - start:.0f} s", err=True)
 	frappe.db.sql("drop temporary table if exists sp_scale_states")
 	frappe.db.sql("analyze table `tabIssue`")
-
-
-def has_sequence() -> bool:
-	try:
-		frappe.db.sql("select 1 from seq_1_to_1")
-		return True
-	except Exception:
-		return False
+	settle()
 
 
 def nth_event_after(moment, count: int):
@@ -281,6 +275,8 @@ def measure() -> dict:
 		expected = due_count(moment, later)
 		seconds, counts = timed(sla_sweep, later)
 		click.echo(f"{label}: {expected} tickets due at {later}: {counts} in {seconds:.3f} s", err=True)
+		if counts["at_risk"] + counts["breached"] != expected:  # each due ticket passed a threshold
+			sys.exit(f"the sweep marked {counts} of {expected} tickets due: nothing was measured")
 		result[label] = round(seconds, 3)
 		moment = later
 	before = health_counts()
@@ -294,10 +290,4 @@ def measure() -> dict:
 
 
 def delete() -> None:
-	while True:
-		frappe.db.sql(f"delete from `tabIssue` where name like '{PREFIX}%%' limit 50000")
-		count = frappe.db.sql("select row_count()")[0][0]
-		frappe.db.commit()  # nosemgrep
-		if not count:
-			break
-		print(f"deleted {count}", file=sys.stderr)
+	delete_in_batches("tabIssue", f"name like '{PREFIX}%%'")

@@ -29,6 +29,7 @@ import click
 
 import frappe
 
+from benchmarks._mariadb import delete_in_batches, has_sequence
 from support_plus.dispatch.my_work import count as card_count
 from support_plus.permissions.issue import own_tickets
 from support_plus.setup.my_work import CARDS
@@ -63,9 +64,7 @@ def run(args: list[str]) -> dict:
 
 def load(n: int, user: str) -> None:
 	delete()
-	try:
-		frappe.db.sql("select 1 from seq_1_to_1")
-	except Exception:
+	if not has_sequence():
 		sys.exit("MariaDB's sequence engine (seq_1_to_N tables) is needed to load the tickets.")
 	statuses = ", ".join(frappe.db.escape(s) for s in STATUSES)
 	# Ticket i belongs to technician i mod 500, except every own_every(n)th ticket: the measured user's.
@@ -167,10 +166,4 @@ def measure(n: int, user: str) -> dict:
 def delete() -> None:
 	frappe.db.sql(f"delete from `tabDocShare` where share_doctype = 'Issue' and share_name like '{PREFIX}%%'")
 	for table in ("tabToDo", "tabIssue"):
-		while True:
-			frappe.db.sql(f"delete from `{table}` where name like '{PREFIX}%%' limit 50000")
-			count = frappe.db.sql("select row_count()")[0][0]
-			frappe.db.commit()  # nosemgrep
-			if not count:
-				break
-			print(f"deleted {count} from {table}", file=sys.stderr)
+		delete_in_batches(table, f"name like '{PREFIX}%%'")
