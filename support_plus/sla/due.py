@@ -266,20 +266,17 @@ def refresh_chunk(names: list[str]) -> None:
 
 
 def write(values: dict) -> None:
-	"""name -> (next event, `modified` when read): one UPDATE per batch, a CASE on the name, not touching
+	"""name -> (next event, `modified` when read): one UPDATE per batch, joined to the batch's values (a
+	UNION of one-row selects: half the time of a CASE on the name with a branch per ticket), not touching
 	`modified`, and only where `modified` has not moved since."""
 	items = list(values.items())
 	for start in range(0, len(items), BATCH):
 		part = items[start : start + BATCH]
-		whens = " ".join(["when %s then %s"] * len(part))
-		params = [x for name, (event, _m) in part for x in (name, event)]
-		params += [x for name, (_e, modified) in part for x in (name, modified)]
-		params += [name for name, _value in part]
+		given = " union all ".join(["select %s as name, %s as next_event, %s as modified"] * len(part))
 		frappe.db.sql(
-			f"update `tabIssue` set `{FIELD}` = case name {whens} end "
-			f"where (case name {whens.replace('then %s', 'then modified = %s')} end) "
-			f"and name in ({', '.join(['%s'] * len(part))})",
-			params,
+			f"update `tabIssue` i join ({given}) v on i.name = v.name and i.modified = v.modified "
+			f"set i.`{FIELD}` = v.next_event",
+			[x for name, (event, modified) in part for x in (name, event, modified)],
 		)
 
 

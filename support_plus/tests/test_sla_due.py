@@ -90,6 +90,17 @@ class TestDueTimeSweep(SlaTestCase):
 		frappe.get_doc("Holiday List", holiday_list).save()
 		self.assertEqual(self.stored(doc.name), get_datetime("2026-03-02 11:59:59"), "a calendar change")
 
+	def test_a_ticket_saved_since_it_was_read_keeps_its_next_event(self):
+		kept, saved = (self.ticket("2026-03-02 10:00:00").name for _ in range(2))
+		read = {row.name: row.modified for row in due.rows_of([kept, saved])}  # as the sweep reads them
+		frappe.db.sql("update `tabIssue` set modified = modified + interval 1 second where name = %s", saved)
+		event = get_datetime("2026-03-04 09:00:00")
+		due.write({kept: (event, read[kept]), saved: (event, read[saved])})
+		self.assertEqual(self.stored(kept), event)
+		self.assertEqual(self.stored(saved), get_datetime("2026-03-03 04:11:59"), "its save computed it")
+		due.write({kept: (None, read[kept])})
+		self.assertIsNone(self.stored(kept), "nothing to come")
+
 	def test_a_burst_of_due_tickets_is_refreshed_by_chunk_jobs(self):
 		frappe.db.set_value("Support Escalation Rule", {"enabled": 1}, "enabled", 0)  # (no hook: rolled back)
 		names = [self.ticket("2026-03-02 10:00:00").name for _ in range(3)]
