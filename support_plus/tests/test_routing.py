@@ -10,6 +10,7 @@ from support_plus.tests.dispatch_fixtures import (
 	TUESDAY_10,
 	TUESDAY_22,
 	counter,
+	drop_assignments,
 	ensure_tech_users,
 	make_language,
 	make_skill,
@@ -222,7 +223,9 @@ class TestCapacityAndAssignment(SupportTestCase):
 	def test_a_todo_moved_to_another_technician_checks_the_new_ones_capacity(self):
 		# The ToDo keeps the assignee's profile row it read (technicians.assignee_row): moved to another
 		# technician in the same request, it must read theirs, not reuse the first one's.
-		roomy, full = make_technician("ana", capacity=5), make_technician("ben", capacity=0)
+		# The class's tests share one transaction: technicians of their own, their assignment dropped after.
+		roomy, full = make_technician("eve", capacity=5), make_technician("fay", capacity=0)
+		self.addCleanup(drop_assignments, [roomy.user, full.user])
 		todo = frappe.get_doc(
 			{
 				"doctype": "ToDo",
