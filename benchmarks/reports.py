@@ -13,7 +13,6 @@ Last line: reports tickets=<n> worst_s=<s> worst_report=<name> kpis_s=<s>
 """
 
 import argparse
-import sys
 import time
 
 import click
@@ -22,7 +21,7 @@ import frappe
 from frappe.desk.query_report import run as run_report
 from frappe.utils import add_days, getdate, now_datetime
 
-from benchmarks._mariadb import delete_in_batches, has_sequence, settle
+from benchmarks._mariadb import delete_in_batches, require_sequence, settle
 from support_plus.analytics import rollup
 from support_plus.analytics.kpis import support_kpis
 from support_plus.tests.utils import MANAGER, TEST_COMPANY, make_user
@@ -67,8 +66,7 @@ def run(args: list[str]) -> dict:
 
 def load(n: int) -> None:
 	delete()
-	if not has_sequence():
-		frappe.throw("MariaDB's sequence engine (seq_1_to_N tables) is needed to load the tickets.")
+	require_sequence()
 	now = now_datetime().replace(microsecond=0)
 	span = DAYS * 86400
 	agents = "json_array(elt(1 + h %% 8, {}))".format(", ".join(frappe.db.escape(a) for a in AGENTS))

@@ -32,7 +32,7 @@ import click
 import frappe
 from frappe.utils import get_datetime, get_system_timezone
 
-from benchmarks._mariadb import delete_in_batches, has_sequence, settle
+from benchmarks._mariadb import delete_in_batches, require_sequence, settle
 from support_plus.sla import due, health
 from support_plus.sla.business_time import from_timestamp, to_timestamp
 from support_plus.sla.config import clear_config_cache, get_config
@@ -179,8 +179,7 @@ def states(k: int) -> list[tuple]:
 
 def load(n: int, k: int) -> None:
 	delete()
-	if not has_sequence():
-		frappe.throw("MariaDB's sequence engine (seq_1_to_N tables) is needed to load the tickets.")
+	require_sequence()
 	rows = states(k)
 	frappe.db.sql("drop temporary table if exists sp_scale_states")
 	frappe.db.sql(

@@ -22,14 +22,13 @@ exists_card_ms=<ms>
 import argparse
 import json
 import statistics
-import sys
 import time
 
 import click
 
 import frappe
 
-from benchmarks._mariadb import delete_in_batches, has_sequence
+from benchmarks._mariadb import delete_in_batches, require_sequence
 from support_plus.dispatch.my_work import count as card_count
 from support_plus.permissions.issue import own_tickets
 from support_plus.setup.my_work import CARDS
@@ -64,8 +63,7 @@ def run(args: list[str]) -> dict:
 
 def load(n: int, user: str) -> None:
 	delete()
-	if not has_sequence():
-		sys.exit("MariaDB's sequence engine (seq_1_to_N tables) is needed to load the tickets.")
+	require_sequence()
 	statuses = ", ".join(frappe.db.escape(s) for s in STATUSES)
 	# Ticket i belongs to technician i mod 500, except every own_every(n)th ticket: the measured user's.
 	own_every = _own_every(n)
