@@ -4,16 +4,12 @@ appointments, their own only, in order, drawn by the workspace's Custom HTML Blo
 
 from datetime import datetime, time, timedelta
 
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-
 import frappe
 from frappe.utils import add_days, now_datetime
 
 from support_plus.dispatch.assignment import assign_technician
 from support_plus.tests.dispatch_fixtures import drop_assignments, ensure_tech_users, make_technician
-from support_plus.tests.http import PASSWORD
-from support_plus.tests.test_desk_browser import RECORD_MESSAGES, DeskBrowserCase
+from support_plus.tests.test_desk_browser import DeskBrowserCase
 from support_plus.utils import clock
 
 # The block draws inside its own shadow root.
@@ -123,22 +119,10 @@ class TestMyWorkInABrowser(DeskBrowserCase):
 		frappe.db.commit()  # nosemgrep
 		super().tearDownClass()
 
-	def login_to_my_work(self):
-		browser = self.browser
-		browser.delete_all_cookies()
-		# Straight to the workspace (the harness's login lands on the ticket list).
-		browser.get(self.server.url + "/login?redirect-to=/app/my-work")
-		self.wait.until(EC.visibility_of_element_located((By.ID, "login_email"))).send_keys(self.tech.user)
-		browser.find_element(By.ID, "login_password").send_keys(PASSWORD)
-		browser.find_element(By.CSS_SELECTOR, ".btn-login").click()
-		self.wait.until(lambda b: b.current_url.endswith("/app/my-work"))
-
 	def test_technician_sees_five_cards_of_their_own_tickets_and_opens_their_list(self):
 		t = self.tickets
 		try:
-			self.login_to_my_work()
-			self.js(RECORD_MESSAGES)
-			self.browser.get_log("browser")
+			self.login(self.tech.user, to="/app/my-work")
 			numbers = self.wait.until(lambda b: b.execute_script(CARD_NUMBERS))
 			self.screenshot("my-work-cards.png")
 			# Counted by hand from the tickets made above: the other technician's and the shared one are
@@ -202,7 +186,7 @@ class TestMyWorkInABrowser(DeskBrowserCase):
 
 	def test_technician_sees_todays_appointments_in_order(self):
 		try:
-			self.login_to_my_work()
+			self.login(self.tech.user, to="/app/my-work")
 			rows = self.wait.until(lambda b: b.execute_script(TODAY_ROWS))
 			self.assertEqual(rows, [self.first.name, self.second.name])
 		finally:
