@@ -25,15 +25,21 @@ and the DocShare (their links are the loaded document, the current user and a us
 messages ("Shared with ...") and the list of assignments returned.
 
 Read once, not again: the loaded document is the one the ToDo's "Assigned" comment goes on (Frappe's ToDo
-loads it anew), it is in the ToDo's `flags.reference_doc` for the ToDo hooks (support_plus's read its status
-and customer from it), and the notification takes its title from it and the assignee's language from the
-cached User (Frappe's `notify_assignment` reads both from the database). The caller may add to the ToDo's
-flags (`todo_flags`: routing passes the technician's row it read under lock).
+loads it anew; the comment's links, that document and the current user, are not looked up) and whose
+`_assign` the ToDo sets (the same statement as Frappe's, in SQL rather than through the query builder: a
+millisecond of the routing job); it is in the ToDo's `flags.reference_doc` for the ToDo hooks
+(support_plus's read its status and customer from it), and the notification takes its title from it and
+the assignee's language from the cached User (Frappe's `notify_assignment` reads both from the database).
+The caller may add to the ToDo's flags (`todo_flags`: routing passes the technician's row it read under
+lock).
 
 A Frappe other than 15.x gets Frappe's own `add` (`FOLLOWS`), and install/migrate refuse it anyway
 (`support_plus.overrides.check_versions`). tests/test_lean_assignment.py compares the result with Frappe's
 `add` on twin tickets: the ToDo's fields, `_assign`, the DocShare, the timeline comments, the notification.
 """
+
+import json
+from functools import partial
 
 import frappe
 from frappe import _
@@ -83,14 +89,18 @@ def assign(doc, user: str, description: str, priority: str = "Medium", todo_flag
 		}
 	)
 	todo.flags.update(todo_flags or {}, reference_doc=doc)
-	# Frappe's ToDo puts its "Assigned" comment on the document loaded anew: this one is loaded.
-	todo.add_assign_comment = lambda text, comment_type: doc.add_comment(comment_type, text)
+	# Frappe's ToDo puts its "Assigned" comment on the document loaded anew, and reads the assignees back
+	# through the query builder: the loaded one, and plain SQL.
+	todo.add_assign_comment = partial(add_comment, doc)
+	if not frappe.get_meta(doc.doctype).issingle:
+		todo.update_in_reference = partial(update_assign, doc)
 	try:
 		todo.insert(ignore_permissions=True, ignore_links=True)
 	finally:
 		# Only for the insert's hooks: a site's Webhook on ToDo pickles this instance into its job at
 		# commit, and a later save of it reads afresh.
-		del todo.add_assign_comment
+		todo.__dict__.pop("add_assign_comment", None)
+		todo.__dict__.pop("update_in_reference", None)
 		for flag in (*(todo_flags or {}), "reference_doc"):
 			todo.flags.pop(flag, None)
 
@@ -106,6 +116,38 @@ def assign(doc, user: str, description: str, priority: str = "Medium", todo_flag
 
 	notify_assignment(doc, todo.assigned_by, user, description)
 	return todo.name
+
+
+def add_comment(doc, text: str, comment_type: str):
+	"""The ToDo's comment on `doc`, as Frappe's `doc.add_comment(comment_type, text)` makes it, its links
+	not looked up: the loaded document and the current user."""
+	return frappe.get_doc(
+		{
+			"doctype": "Comment",
+			"comment_type": comment_type,
+			"comment_email": frappe.session.user,
+			"comment_by": None,
+			"reference_doctype": doc.doctype,
+			"reference_name": doc.name,
+			"content": text or comment_type,
+		}
+	).insert(ignore_permissions=True, ignore_links=True)
+
+
+def update_assign(doc) -> None:
+	"""The document's `_assign` as Frappe's `ToDo.update_in_reference` writes it for a document that is not a
+	Single: its unfinished assignees, the same statement in plain SQL."""
+	assignees = frappe.db.sql_list(
+		"""select allocated_to from `tabToDo`
+		where reference_type = %s and reference_name = %s and status not in ('Cancelled', 'Closed')
+			and allocated_to is not null
+		order by modified desc for update""",
+		(doc.doctype, doc.name),
+	)
+	assignees.reverse()
+	frappe.db.set_value(
+		doc.doctype, doc.name, "_assign", json.dumps(assignees) if assignees else "", update_modified=False
+	)
 
 
 def notify_assignment(doc, assigned_by: str, user: str, description: str) -> None:

@@ -42,11 +42,11 @@ def shares_of(issue: str) -> list[dict]:
 
 def timeline_of(issue: str) -> list[tuple]:
 	return [
-		(c.comment_type, c.comment_email, c.content)
+		(c.comment_type, c.comment_email, c.comment_by, c.reference_owner, c.content)
 		for c in frappe.get_all(
 			"Comment",
 			filters={"reference_doctype": "Issue", "reference_name": issue},
-			fields=["comment_type", "comment_email", "content"],
+			fields=["comment_type", "comment_email", "comment_by", "reference_owner", "content"],
 			order_by="creation asc, comment_type asc",
 		)
 	]
@@ -121,6 +121,16 @@ class TestLeanAssignment(SupportTestCase):
 		self.assert_same(frappes, ours)
 		self.assertEqual(shares_of(ours), [])
 		self.assertEqual(json.loads(frappe.db.get_value("Issue", ours, "_assign")), [AGENT])
+
+	def test_a_second_assignee_follows_the_first_as_with_frappe(self):
+		frappes, ours = self.assign_both(self.ana.user)
+		frappe_assign_to.add(
+			{"assign_to": [AGENT], "doctype": "Issue", "name": frappes, "description": "And you"},
+			ignore_permissions=True,
+		)
+		assign_to.assign(frappe.get_doc("Issue", ours), AGENT, "And you")
+		self.assert_same(frappes, ours)
+		self.assertEqual(json.loads(frappe.db.get_value("Issue", ours, "_assign")), [self.ana.user, AGENT])
 
 	def test_a_share_already_there_is_not_doubled(self):
 		frappes, ours = self.twins()

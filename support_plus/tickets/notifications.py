@@ -73,7 +73,7 @@ def on_assignment(todo, method=None) -> None:
 	doc = todo.flags.reference_doc or frappe.get_doc("Issue", todo.reference_name)
 	if doc.status in DONE or not doc.raised_by:
 		return
-	first_name = frappe.db.get_value("User", todo.allocated_to, "first_name") or get_fullname(
+	first_name = frappe.get_cached_value("User", todo.allocated_to, "first_name") or get_fullname(
 		todo.allocated_to
 	)
 	email_customer(
