@@ -31,6 +31,7 @@ from frappe.utils import add_days, get_datetime, getdate
 
 from support_plus.analytics import rollup
 from support_plus.analytics.measures import (
+	BUCKET,
 	FIRST_RESPONSE_S,
 	FIRST_RESPONSE_SQL,
 	RATING,
@@ -341,11 +342,6 @@ FIRST_ASSIGNEE_COLUMN = "sp_first_assignee"
 # json_valid MariaDB refuses to compute the column, so saving such a ticket or indexing the table fails.
 FIRST_ASSIGNEE_SQL = "if(json_valid(`_assign`), json_unquote(json_extract(`_assign`, '$[0]')), null)"
 
-# Percentiles without a window sort (`distribution`): each value's bucket of about 4.4 % (the bucket rises
-# with the value, so buckets in order hold the values in order). Negative values (bad data) get buckets
-# below zero.
-BUCKET = "if({x} < 0, -1 - floor(log2(1 - ({x})) * 16), floor(log2(1 + ({x})) * 16))"
-
 # The generated columns of Issue: name -> (type, expression).
 # Not Custom Fields: nobody edits them; Frappe leaves columns it does not know alone, and its inserts and
 # updates never name them. Each column's comment carries a hash of its definition, so a changed
@@ -564,7 +560,26 @@ def report_scope(filters: dict) -> Scope:
 PERCENTILES = (("median", 0.5), ("p90", 0.9))
 
 
-def distribution(scope: Scope, measure: str, date_column: str, group: str, lists: bool = True) -> dict:
+# The histograms the per-day totals keep (support_plus.analytics.rollup): measure -> (part, its date column).
+KEPT_HISTOGRAMS = {FIRST_RESPONSE_S: (0, "creation"), RESOLUTION_S: (1, "resolved_on")}
+
+
+def _kept_histogram(scope: Scope, measure: str, date_column: str, group: str) -> list | None:
+	"""The histogram of `distribution` from the kept per-day histograms, when they answer: a duration they
+	keep, by its own date, grouped by a period, for a viewer who reads every ticket and no filter (they
+	have no dimensions); else None."""
+	part, kept_column = KEPT_HISTOGRAMS.get(measure, (None, None))
+	if date_column != kept_column or any(getattr(scope, key) for key in SCOPE_COLUMNS):
+		return None
+	period = next((p for p in PERIODS if group == period_group(f"`tabIssue`.{date_column}", p)), None)
+	if not period or not _totals_answer(scope, None):
+		return None
+	return rollup.histogram(part, period_group("day", period), scope.from_date, scope.to_date)
+
+
+def distribution(
+	scope: Scope, measure: str, date_column: str, group: str, lists: bool = True, live: bool = False
+) -> dict:
 	"""Per group, of the tickets whose `date_column` is in the period and that have the measure: count,
 	average, median and 90th percentile, exactly as PERCENTILE_CONT computes them (linear interpolation
 	between the values of 0-based ranks floor and ceil of p x (n - 1)), with no sort of the rows: the
@@ -572,15 +587,23 @@ def distribution(scope: Scope, measure: str, date_column: str, group: str, lists
 	only the few buckets that hold the wanted ranks, a range of the (bucket, value) index. PERCENTILE_CONT's
 	windows cost 3.3 s for one distribution at a million tickets, this about a third of it.
 	test_analytics_dashboard checks both forms give the same numbers (`lists=False`: the values by the
-	slower form of `_fill_values` only)."""
+	slower form of `_fill_values` only). The histogram comes from the per-day histograms the totals keep
+	when they answer (`_kept_histogram`: a few hundred rows a day instead of each ticket; `live` forces the
+	scan; test_analytics_rollup checks both give the same)."""
 	where, params = ticket_conditions(scope)
 	bucket = BUCKET_COLUMNS.get(measure) or BUCKET.format(x=measure)
 	rows_in = f"""from `tabIssue`
 		where `tabIssue`.{date_column} >= %(start)s and `tabIssue`.{date_column} < %(end)s
 			and {measure} is not null and {where}"""
+	kept = _kept_histogram(scope, measure, date_column, group) if not live else None
 	histogram: dict = {}
-	for g, b, count, total in frappe.db.sql(
-		f"select {group}, {bucket}, count(*), sum({measure}) {rows_in} group by 1, 2", params
+	for g, b, count, total in (
+		kept
+		if kept is not None
+		else frappe.db.sql(
+			f"select {group}, {bucket}, count(*), sum({measure}) {rows_in} group by 1, 2 order by null",
+			params,
+		)
 	):
 		histogram.setdefault(g, []).append((int(b), int(count), total))
 	ranks: dict = {}  # group -> {label: (low rank, high rank, fraction)}

@@ -22,7 +22,11 @@ How it stays exact:
 - The SLA clocks still unanswered past their deadline depend on the moment asked: counted live
   (support_plus.analytics.kpis, on indexes of the unanswered tickets only), never here.
 
-Each row is a day, the four dimensions and a slot (a hash of the ticket's name, 0-7): tickets opened the
+Beside them, `__sp_ticket_buckets`: per day, duration (first response, resolution) and bucket, how many
+tickets and the sum of their durations — the histogram pass of the reports' percentiles
+(kpis.distribution) for whole-site periods, kept by the same `refresh` from the same facts.
+
+Each row of the totals is a day, the four dimensions and a slot (a hash of the ticket's name, 0-7): tickets opened the
 same day with the same dimensions spread over eight rows, so concurrent new tickets do not queue on one
 row lock until their commits. test_analytics_rollup checks the totals against the live queries.
 """
@@ -32,6 +36,7 @@ import hashlib
 import frappe
 
 from support_plus.analytics.measures import (
+	BUCKET,
 	FIRST_RESPONSE_S,
 	RATING,
 	RESOLUTION_LATE,
@@ -90,6 +95,15 @@ MEASURES = {
 }
 KEY = ("day", "slot", *DIMENSIONS)
 
+# The histograms of the two durations, for the first pass of the reports' percentiles
+# (support_plus.analytics.kpis.distribution): per day the duration is about (first response: the day
+# opened; resolution: the day resolved), part (0 first response, 1 resolution) and bucket (measures.BUCKET,
+# the rule of Issue's bucket columns): how many tickets and the sum of their durations. No dimensions and
+# no slots: a few hundred rows a day instead of a thousand tickets, for whole-site periods.
+BUCKETS = "__sp_ticket_buckets"
+BUCKET_KEY = ("day", "part", "bucket")
+BUCKET_MEASURES = ("n", "total")
+
 
 def _contribution(source: str) -> str:
 	"""SQL: the rows to add to the totals for `source`, a query giving (j: facts, s: +1 or -1)."""
@@ -107,12 +121,31 @@ def _contribution(source: str) -> str:
 		group by 1, 2, 3, 4, 5, 6"""
 
 
+def _bucket_contribution(source: str) -> str:
+	"""SQL: the rows to add to the histograms for `source` (as `_contribution`)."""
+	value = f"cast(if(p.part = 0, {_at(FIRST_RESPONSE)}, {_at(RESOLUTION_TIME)}) as decimal(30,9))"
+	return f"""select if(p.part = 0, {_at(OPENED)}, {_at(RESOLVED)}) as day, p.part as part,
+			cast({BUCKET.format(x=value)} as signed) as bucket, cast(sum(f.s) as signed) as n,
+			cast(sum(cast(f.s as signed) * {value}) as decimal(30,9)) as total
+		from ({source}) f join (select 0 as part union all select 1) p
+		where f.j is not null
+			and if(p.part = 0, {_at(FIRST_RESPONSE)}, {_at(RESOLUTION_TIME)}) is not null
+			and (p.part = 0 or {_at(RESOLVED)} is not null)
+		group by 1, 2, 3"""
+
+
 def _add(source: str, params: dict | None = None) -> None:
-	"""Add the contribution of `source`'s rows to the totals."""
+	"""Add the contribution of `source`'s rows to the totals and the histograms."""
 	columns = ", ".join((*KEY, *MEASURES))
 	updates = ", ".join(f"{m} = {m} + values({m})" for m in MEASURES)
 	frappe.db.sql(
 		f"insert into `{TABLE}` ({columns}) {_contribution(source)} on duplicate key update {updates}",
+		params or {},
+	)
+	columns = ", ".join((*BUCKET_KEY, *BUCKET_MEASURES))
+	updates = ", ".join(f"{m} = {m} + values({m})" for m in BUCKET_MEASURES)
+	frappe.db.sql(
+		f"insert into `{BUCKETS}` ({columns}) {_bucket_contribution(source)} on duplicate key update {updates}",
 		params or {},
 	)
 
@@ -161,6 +194,18 @@ def totals(conditions: str, params: dict) -> frappe._dict:
 	return frappe.db.sql(f"select {sums} from `{TABLE}` where {conditions}", params, as_dict=True)[0]
 
 
+def histogram(part: int, group: str, from_day, to_day) -> list[tuple]:
+	"""(group, bucket, count, sum) of the tickets' first responses (`part` 0, by the day opened) or
+	resolutions (1, by the day resolved) from `from_day` to `to_day`, every ticket but cancelled ones;
+	`group`: SQL on the column `day`."""
+	return frappe.db.sql(
+		f"""select {group}, bucket, sum(n), sum(total) from `{BUCKETS}`
+		where part = %(part)s and day >= %(from_day)s and day <= %(to_day)s
+		group by 1, 2 having sum(n) > 0 order by null""",
+		{"part": part, "from_day": from_day, "to_day": to_day},
+	)
+
+
 # Keeping the totals right after SQL writes, and (re)making them.
 
 
@@ -193,29 +238,37 @@ def reconcile(commit: bool = True) -> dict:
 	return {"refreshed": refreshed, "rebuilt": rebuilt}
 
 
-def _counted_totals() -> dict:
-	rows = frappe.db.sql(
-		_contribution(f"select `tabIssue`.{COUNTED} as j, 1 as s from `tabIssue`"), as_dict=True
+COUNTED_FACTS = f"select `tabIssue`.{COUNTED} as j, 1 as s from `tabIssue`"
+
+
+def _agree(table: str, contribution: str, key: tuple, measures) -> bool:
+	"""Whether `table` holds what `contribution` (SQL) gives, rows of nothing aside."""
+	counted = {
+		tuple(str(row[k]) for k in key): row
+		for row in frappe.db.sql(contribution, as_dict=True)
+		if any(row[m] for m in measures)
+	}
+	kept = {
+		tuple(str(row[k]) for k in key): row
+		for row in frappe.db.sql(f"select * from `{table}`", as_dict=True)
+		if any(row[m] for m in measures)
+	}
+	return set(kept) == set(counted) and all(
+		all(kept[k][m] == row[m] for m in measures) for k, row in counted.items()
 	)
-	return {tuple(str(row[k]) for k in KEY): row for row in rows}
 
 
 def agrees() -> bool:
-	"""Whether the totals are those of the counted facts (one scan of the tickets)."""
-	counted = _counted_totals()
-	kept = {
-		tuple(str(row[k]) for k in KEY): row
-		for row in frappe.db.sql(f"select * from `{TABLE}`", as_dict=True)
-		if any(row[m] for m in MEASURES)
-	}
-	return set(kept) == {key for key, row in counted.items() if any(row[m] for m in MEASURES)} and all(
-		all(kept[key][m] == row[m] for m in MEASURES) for key, row in counted.items() if key in kept
+	"""Whether the totals and the histograms are those of the counted facts (two scans of the tickets)."""
+	return _agree(TABLE, _contribution(COUNTED_FACTS), KEY, MEASURES) and _agree(
+		BUCKETS, _bucket_contribution(COUNTED_FACTS), BUCKET_KEY, BUCKET_MEASURES
 	)
 
 
 def rebuild_totals() -> None:
 	frappe.db.sql(f"delete from `{TABLE}`")
-	_add(f"select `tabIssue`.{COUNTED} as j, 1 as s from `tabIssue`")
+	frappe.db.sql(f"delete from `{BUCKETS}`")
+	_add(COUNTED_FACTS)
 
 
 def rebuild() -> None:
@@ -229,7 +282,9 @@ def rebuild() -> None:
 
 
 def _definition_hash() -> str:
-	return hashlib.sha1(f"{FACTS} {MEASURES} {KEY}".encode()).hexdigest()[:12]
+	return hashlib.sha1(
+		f"{FACTS} {MEASURES} {KEY} {_bucket_contribution('')} {BUCKET_KEY}".encode()
+	).hexdigest()[:12]
 
 
 def installed() -> bool:
@@ -242,15 +297,15 @@ def _forget_columns() -> None:
 
 
 def ensure() -> None:
-	"""The table and column as defined here; counted anew when missing or when the definition changed."""
+	"""The tables and column as defined here; counted anew when missing or when the definition changed."""
 	comment = f"support_plus {_definition_hash()}"
-	table = frappe.db.sql(
-		"""select table_comment from information_schema.tables
-		where table_schema = database() and table_name = %s""",
-		TABLE,
+	tables = frappe.db.sql(
+		"""select table_name, table_comment from information_schema.tables
+		where table_schema = database() and table_name in %s""",
+		((TABLE, BUCKETS),),
 	)
 	_forget_columns()
-	if table and table[0][0] == comment and installed():
+	if dict(tables) == {TABLE: comment, BUCKETS: comment} and installed():
 		return
 	drop()
 	dimensions = ", ".join(f"`{d}` varchar(140) not null default ''" for d in DIMENSIONS)
@@ -262,14 +317,21 @@ def ensure() -> None:
 		{measures}, primary key ({", ".join(f"`{k}`" for k in ("day", *DIMENSIONS, "slot"))}))
 		engine=InnoDB default charset=utf8mb4 collate=utf8mb4_unicode_ci comment='{comment}'"""
 	)
+	frappe.db.sql_ddl(
+		f"""create table `{BUCKETS}` (`day` date not null, `part` tinyint unsigned not null,
+		`bucket` smallint not null, `n` int not null default 0, `total` decimal(30,9) not null default 0,
+		primary key (`part`, `day`, `bucket`))
+		engine=InnoDB default charset=utf8mb4 collate=utf8mb4_unicode_ci comment='{comment}'"""
+	)
 	frappe.db.sql_ddl(f"alter table `tabIssue` add column `{COUNTED}` text null")
 	_forget_columns()
 	rebuild()
 
 
 def drop() -> None:
-	"""The table and the column (a changed definition, uninstall)."""
+	"""The tables and the column (a changed definition, uninstall)."""
 	frappe.db.sql_ddl(f"drop table if exists `{TABLE}`")
+	frappe.db.sql_ddl(f"drop table if exists `{BUCKETS}`")
 	_forget_columns()
 	if installed():
 		frappe.db.sql_ddl(f"alter table `tabIssue` drop column `{COUNTED}`")
