@@ -123,31 +123,32 @@ def _contribution(source: str) -> str:
 
 def _bucket_contribution(source: str) -> str:
 	"""SQL: the rows to add to the histograms for `source` (as `_contribution`)."""
-	value = f"cast(if(p.part = 0, {_at(FIRST_RESPONSE)}, {_at(RESOLUTION_TIME)}) as decimal(30,9))"
+	duration = f"if(p.part = 0, {_at(FIRST_RESPONSE)}, {_at(RESOLUTION_TIME)})"
+	value = f"cast({duration} as decimal(30,9))"
 	return f"""select if(p.part = 0, {_at(OPENED)}, {_at(RESOLVED)}) as day, p.part as part,
 			cast({BUCKET.format(x=value)} as signed) as bucket, cast(sum(f.s) as signed) as n,
 			cast(sum(cast(f.s as signed) * {value}) as decimal(30,9)) as total
 		from ({source}) f join (select 0 as part union all select 1) p
-		where f.j is not null
-			and if(p.part = 0, {_at(FIRST_RESPONSE)}, {_at(RESOLUTION_TIME)}) is not null
-			and (p.part = 0 or {_at(RESOLVED)} is not null)
+		where f.j is not null and {duration} is not null and (p.part = 0 or {_at(RESOLVED)} is not null)
 		group by 1, 2, 3"""
+
+
+# The kept tables: name, key columns, summed columns, and the SQL of a source's contribution to them.
+KEPT = (
+	(TABLE, KEY, tuple(MEASURES), _contribution),
+	(BUCKETS, BUCKET_KEY, BUCKET_MEASURES, _bucket_contribution),
+)
 
 
 def _add(source: str, params: dict | None = None) -> None:
 	"""Add the contribution of `source`'s rows to the totals and the histograms."""
-	columns = ", ".join((*KEY, *MEASURES))
-	updates = ", ".join(f"{m} = {m} + values({m})" for m in MEASURES)
-	frappe.db.sql(
-		f"insert into `{TABLE}` ({columns}) {_contribution(source)} on duplicate key update {updates}",
-		params or {},
-	)
-	columns = ", ".join((*BUCKET_KEY, *BUCKET_MEASURES))
-	updates = ", ".join(f"{m} = {m} + values({m})" for m in BUCKET_MEASURES)
-	frappe.db.sql(
-		f"insert into `{BUCKETS}` ({columns}) {_bucket_contribution(source)} on duplicate key update {updates}",
-		params or {},
-	)
+	for table, key, measures, contribution in KEPT:
+		columns = ", ".join((*key, *measures))
+		updates = ", ".join(f"{m} = {m} + values({m})" for m in measures)
+		frappe.db.sql(
+			f"insert into `{table}` ({columns}) {contribution(source)} on duplicate key update {updates}",
+			params or {},
+		)
 
 
 def _changed(condition: str) -> str:
@@ -260,14 +261,15 @@ def _agree(table: str, contribution: str, key: tuple, measures) -> bool:
 
 def agrees() -> bool:
 	"""Whether the totals and the histograms are those of the counted facts (two scans of the tickets)."""
-	return _agree(TABLE, _contribution(COUNTED_FACTS), KEY, MEASURES) and _agree(
-		BUCKETS, _bucket_contribution(COUNTED_FACTS), BUCKET_KEY, BUCKET_MEASURES
+	return all(
+		_agree(table, contribution(COUNTED_FACTS), key, measures)
+		for table, key, measures, contribution in KEPT
 	)
 
 
 def rebuild_totals() -> None:
-	frappe.db.sql(f"delete from `{TABLE}`")
-	frappe.db.sql(f"delete from `{BUCKETS}`")
+	for table, *_ in KEPT:
+		frappe.db.sql(f"delete from `{table}`")
 	_add(COUNTED_FACTS)
 
 
@@ -302,10 +304,10 @@ def ensure() -> None:
 	tables = frappe.db.sql(
 		"""select table_name, table_comment from information_schema.tables
 		where table_schema = database() and table_name in %s""",
-		((TABLE, BUCKETS),),
+		(tuple(table for table, *_ in KEPT),),
 	)
 	_forget_columns()
-	if dict(tables) == {TABLE: comment, BUCKETS: comment} and installed():
+	if dict(tables) == {table: comment for table, *_ in KEPT} and installed():
 		return
 	drop()
 	dimensions = ", ".join(f"`{d}` varchar(140) not null default ''" for d in DIMENSIONS)
@@ -330,8 +332,8 @@ def ensure() -> None:
 
 def drop() -> None:
 	"""The tables and the column (a changed definition, uninstall)."""
-	frappe.db.sql_ddl(f"drop table if exists `{TABLE}`")
-	frappe.db.sql_ddl(f"drop table if exists `{BUCKETS}`")
+	for table, *_ in KEPT:
+		frappe.db.sql_ddl(f"drop table if exists `{table}`")
 	_forget_columns()
 	if installed():
 		frappe.db.sql_ddl(f"alter table `tabIssue` drop column `{COUNTED}`")
